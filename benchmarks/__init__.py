@@ -1,0 +1,1 @@
+"""Benchmarks: figures to read, not tests to pass. ``make bench`` runs every ``bench_*.py`` here."""
