@@ -40,6 +40,7 @@ lint: venv ## ruff (lint + format check), yamllint, ansible-lint (production pro
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint --strict .
+	$(BIN)/antsibull-changelog lint
 	$(BIN)/ansible-lint
 
 sanity: venv ## ansible-test sanity from a temporary ansible_collections tree

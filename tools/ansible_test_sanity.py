@@ -36,7 +36,9 @@ sys.path.insert(0, WHEEL)
 from pip._internal.cli.main import main  # noqa: E402
 
 # ansible-test passes "pip==<version>": install it from the wheel beside us.
-args = [WHEEL if arg.startswith("pip==") else arg for arg in sys.argv[1:]]
+# --no-setuptools/--no-wheel are get-pip's own options, not pip's.
+OWN_OPTIONS = {{"--no-setuptools", "--no-wheel"}}
+args = [WHEEL if arg.startswith("pip==") else arg for arg in sys.argv[1:] if arg not in OWN_OPTIONS]
 sys.exit(main(["install", "--no-index", "--find-links", os.path.dirname(WHEEL), *args]))
 '''
 

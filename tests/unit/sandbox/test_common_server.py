@@ -92,7 +92,7 @@ def test_admin_paths_are_neither_logged_nor_faulted(server: SimServer) -> None:
 def test_fault_for_the_next_n_requests_is_shaped_by_the_service(server: SimServer) -> None:
     admin = AdminClient(server.url)
     admin.add_fault(method="GET", path="^/n$", status=429, count=2)
-    answers = [requests.get(f"{server.url}/n", timeout=5) for _ in range(3)]
+    answers = [requests.get(f"{server.url}/n", timeout=5) for _attempt in range(3)]
     assert [a.status_code for a in answers] == [429, 429, 200]
     assert answers[0].json() == {"error": {"code": "fault_429"}}
     assert [e["fault"] for e in admin.requests()] == ["429", "429", None]
@@ -103,7 +103,7 @@ def test_fault_fraction_is_deterministic_under_a_seed() -> None:
     def pattern(seed: int) -> list[int]:
         injector = FaultInjector(seed)
         injector.add({"status": 503, "fraction": 0.3})
-        return [injector.decide("GET", "/n").status or 200 for _ in range(200)]
+        return [injector.decide("GET", "/n").status or 200 for _request in range(200)]
 
     first, again, other = pattern(7), pattern(7), pattern(8)
     assert first == again
