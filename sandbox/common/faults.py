@@ -2,7 +2,9 @@
 
 A rule matches requests by method and a path regex and then either answers
 with an error status (the service shapes the body), drops the connection
-without an answer, or only adds latency before the normal answer. A rule
+without an answer, or only adds latency before the normal answer. With
+``after`` the request is carried out first and only its answer is replaced:
+the client cannot tell whether its write happened (a timeout after commit). A rule
 applies to the next ``count`` matches, to a seeded ``fraction`` of matches,
 or to every match until it is cleared. The random source is seeded so that a
 sequential test sees the same faults on every run.
@@ -31,6 +33,7 @@ class FaultRule:
     status: int | None = None
     drop: bool = False
     latency: float = 0.0
+    after: bool = False
     count: int | None = None
     fraction: float | None = None
     id: int = 0
@@ -46,6 +49,8 @@ class FaultRule:
             raise FaultRuleError("a rule either drops the connection or answers with a status, not both")
         if not self.drop and self.status is None and not self.latency:
             raise FaultRuleError("a rule needs one of status, drop or latency")
+        if self.after and not self.drop and self.status is None:
+            raise FaultRuleError("after needs drop or status: it replaces the answer of a request that was carried out")
         if self.latency < 0:
             raise FaultRuleError(f"latency must be zero or more seconds, got {self.latency!r}")
         if self.count is not None and self.count < 1:
@@ -59,7 +64,7 @@ class FaultRule:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FaultRule:
-        known = {"method", "path", "status", "drop", "latency", "count", "fraction"}
+        known = {"method", "path", "status", "drop", "latency", "after", "count", "fraction"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise FaultRuleError(f"unknown fault rule field(s): {', '.join(unknown)}")
@@ -83,14 +88,16 @@ class Fault:
     latency: float = 0.0
     status: int | None = None
     drop: bool = False
+    after: bool = False
     rule_ids: list[int] = field(default_factory=list)
 
     @property
     def kind(self) -> str | None:
+        suffix = "-after" if self.after else ""
         if self.drop:
-            return DROP
+            return DROP + suffix
         if self.status is not None:
-            return str(self.status)
+            return str(self.status) + suffix
         if self.latency:
             return "latency"
         return None
@@ -145,6 +152,8 @@ class FaultInjector:
                 fault.drop = fault.drop or rule.drop
                 if rule.status is not None:
                     fault.status = rule.status
+                if answers:
+                    fault.after = rule.after
                 if rule.count is not None:
                     rule.count -= 1
                     if rule.count == 0:

@@ -275,14 +275,14 @@ class SimServer:
         fault = self.faults.decide(request.method, request.path)
         if fault.latency:
             time.sleep(fault.latency)
-        response: Response | None
+        response: Response | None = None
+        if fault.after or not (fault.drop or fault.status is not None):
+            response = self._handle(request)
         if fault.drop:
             response = None
         elif fault.status is not None:
             with self._lock:
                 response = self.service.fault_response(request, fault.status)
-        else:
-            response = self._handle(request)
         self.log.record(
             method=request.method,
             path=request.path,

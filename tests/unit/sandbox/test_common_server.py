@@ -141,6 +141,7 @@ def test_latency_rule_delays_then_answers_normally(server: SimServer) -> None:
         ({"status": 503, "count": 0}, "count"),
         ({"status": 503, "colour": "red"}, "colour"),
         ({}, "status, drop or latency"),
+        ({"latency": 1, "after": True}, "after needs drop or status"),
     ],
 )
 def test_bad_fault_rules_are_refused_naming_the_field(server: SimServer, rule: dict, field: str) -> None:
@@ -214,3 +215,19 @@ def test_cli_refuses_a_non_loopback_host(repo_root) -> None:
     completed = subprocess.run([sys.executable, "-c", CLI, "--host", "0.0.0.0"], cwd=repo_root, capture_output=True, text=True, timeout=30, check=False)
     assert completed.returncode == 2
     assert "--host must be a loopback address" in completed.stderr
+
+
+def test_after_carries_out_the_request_then_drops_its_answer(server: SimServer) -> None:
+    admin = AdminClient(server.url)
+    admin.add_fault(method="POST", drop=True, after=True, count=1)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{server.url}/n", json={"by": 5}, timeout=5)
+    assert requests.get(f"{server.url}/n", timeout=5).json()["n"] == 5  # the write happened
+    assert admin.requests()[0]["fault"] == "drop-after"
+
+
+def test_after_can_replace_the_answer_with_a_status(server: SimServer) -> None:
+    admin = AdminClient(server.url)
+    admin.add_fault(method="POST", status=504, after=True, count=1)
+    assert requests.post(f"{server.url}/n", json={"by": 2}, timeout=5).status_code == 504
+    assert requests.get(f"{server.url}/n", timeout=5).json()["n"] == 2
