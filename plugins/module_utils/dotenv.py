@@ -118,7 +118,7 @@ def _escape(text: str, top_level: bool = True) -> str:
                 out.append("\\$(" + _escape(text[index + 2 : end], top_level=False))
                 index = end
             continue
-        if char in "\\\"$":
+        if char in '\\"$':
             out.append("\\")
         out.append(char)
         index += 1
@@ -150,8 +150,7 @@ def quote(name: str, value: str) -> str:
             return written
     raise DotenvError(
         name,
-        "the value ends with a backslash and also holds '#' or a line break, or starts with a quote or a space, "
-        "which no dotenv quoting reads back exactly",
+        "the value ends with a backslash and also holds '#' or a line break, or starts with a quote or a space, which no dotenv quoting reads back exactly",
     )
 
 

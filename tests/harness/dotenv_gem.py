@@ -150,8 +150,8 @@ def kamal_env_file_line(name: str, value: str) -> str:
 def docker_env_file(text: str) -> dict[str, str]:
     """What ``docker run --env-file`` sets: each ``NAME=value`` line taken literally."""
     result = {}
-    for line in text.split("\n"):
-        line = line.lstrip()
+    for raw_line in text.split("\n"):
+        line = raw_line.lstrip()
         if not line or line.startswith("#"):
             continue
         name, value = line.split("=", 1) if "=" in line else (line, "")

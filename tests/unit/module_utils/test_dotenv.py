@@ -15,7 +15,7 @@ from tests.harness.dotenv_gem import parse
 HOSTILE = {
     "SINGLE": "it's",
     "DOUBLE": 'say "hi"',
-    "BOTH": "it's \"both\"",
+    "BOTH": 'it\'s "both"',
     "WORD": "$word",
     "BRACED": "${X}",
     "ESCAPED_DOLLAR": "\\$HOME",
