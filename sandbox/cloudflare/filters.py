@@ -36,6 +36,7 @@ def _positive_int(request: Request, name: str, default: int) -> int:
     try:
         return int(float(raw))
     except ValueError as exc:
+        # Chosen by the simulator: Cloudflare's code for a non-numeric page is not public.
         raise envelope.CloudflareError(400, 1001, f"Invalid value for {name}: {raw!r} is not a number") from exc
 
 
