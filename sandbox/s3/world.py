@@ -106,7 +106,8 @@ class S3World:
         """Hand a verified, path-style request to moto as ``project`` in ``location``."""
         passed = {name: value for name, value in headers.items() if name.lower() not in _HOP_BY_HOP}
         if project is not None:
-            # The signature is already verified: tell moto who and where with a header it trusts.
+            # The signature is already verified: tell moto who and where with a header it trusts
+            # (this replaces any x-moto-account-id the client sent; header names arrive lower-cased).
             access_key = self.keys[project]["access_key"]
             passed["Authorization"] = f"AWS4-HMAC-SHA256 Credential={access_key}/20000101/{location}/s3/aws4_request, SignedHeaders=host, Signature=0"
             passed["x-moto-account-id"] = PROJECT_ACCOUNTS[project]
