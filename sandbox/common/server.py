@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -130,6 +131,12 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 30
     server: _HTTPServer
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle's algorithm
+        # and the client's delayed ACK hold the body back about 40 ms per answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
@@ -166,14 +173,20 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status)
         headers = dict(response.headers)
-        headers["Content-Length"] = str(len(response.body))
+        # A HEAD answer describes the body a GET would carry (S3's HeadObject
+        # says how long the object is): keep the service's own length there.
+        declared = next((name for name in headers if name.lower() == "content-length"), None)
+        if not (self.command == "HEAD" and declared):
+            if declared:
+                del headers[declared]
+            headers["Content-Length"] = str(len(response.body))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD" and response.body:
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -213,6 +226,9 @@ class SimServer:
         self.faults = FaultInjector(seed)
         self.state_file = state_file
         self.internal_errors: list[str] = []
+        # Called with every answered API request and its answer (None: dropped);
+        # tests use it to check responses against an SDK's own models.
+        self.observers: list[Callable[[Request, Response | None], None]] = []
         self._lock = threading.RLock()
         self._connections: set[Any] = set()
         self._connections_lock = threading.Lock()
@@ -292,6 +308,8 @@ class SimServer:
             duration=time.monotonic() - started,
             body=request.loggable_body(),
         )
+        for observe in list(self.observers):
+            observe(request, response)
         return response
 
     def _handle(self, request: Request) -> Response:

@@ -231,3 +231,61 @@ def test_after_can_replace_the_answer_with_a_status(server: SimServer) -> None:
     admin.add_fault(method="POST", status=504, after=True, count=1)
     assert requests.post(f"{server.url}/n", json={"by": 2}, timeout=5).status_code == 504
     assert requests.get(f"{server.url}/n", timeout=5).json()["n"] == 2
+
+
+class Sized(Service):
+    """Answers HEAD with the length a GET would carry, like S3's HeadObject."""
+
+    name = "sized"
+
+    def handle(self, request: Request) -> Response:
+        if request.method == "HEAD":
+            return Response(200, b"", {"Content-Length": "1234"})
+        if request.method == "OPTIONS":
+            return Response(204, b"", {"Allow": "GET, HEAD, OPTIONS"})
+        return Response(200, b"x" * 1234)
+
+
+def test_head_keeps_the_declared_length_and_options_is_served() -> None:
+    with running(Sized()) as sim:
+        head = requests.head(f"{sim.url}/object", timeout=5)
+        options = requests.options(f"{sim.url}/object", timeout=5)
+        get = requests.get(f"{sim.url}/object", timeout=5)
+    assert head.headers["Content-Length"] == "1234" and head.content == b""
+    assert options.status_code == 204 and options.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert len(get.content) == 1234
+
+
+def test_observers_see_every_answer_and_every_dropped_request(server: SimServer) -> None:
+    seen: list[tuple[str, int | None]] = []
+    server.observers.append(lambda request, response: seen.append((request.method, None if response is None else response.status)))
+    AdminClient(server.url).add_fault(method="POST", drop=True, count=1)
+    requests.get(f"{server.url}/n", timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{server.url}/n", json={"by": 1}, timeout=5)
+    AdminClient(server.url).health()  # admin calls are not API answers
+    assert seen == [("GET", 200), ("POST", None)]
+
+
+GROUP_CLI = """
+import sys
+from sandbox.common.cli import serve_group
+from tests.unit.sandbox.test_common_server import Counter
+sys.exit(serve_group("counters", lambda args: {"left": Counter(), "right": Counter()}, sys.argv[1:]))
+"""
+
+
+def test_serve_group_prints_one_named_url_per_endpoint_and_stops_when_all_are_idle(repo_root) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", GROUP_CLI, "--port", "0", "--idle-exit", "1"], cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        names_urls = [process.stdout.readline().split() for _endpoint in range(2)]
+        assert [name for name, _url in names_urls] == ["left", "right"]
+        left, right = (url for _name, url in names_urls)
+        requests.post(f"{left}/n", json={"by": 3}, timeout=5)
+        assert requests.get(f"{right}/n", timeout=5).json()["n"] == 0  # separate services
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.wait()
