@@ -22,15 +22,20 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.common.faults import FaultInjector, FaultRuleError
+from sandbox.common.faults import Fault, FaultInjector, FaultRuleError
 from sandbox.common.requestlog import MUTATING_METHODS, RequestLog
 
 ADMIN_PREFIX = "/__sandbox__"
+
+# Called after every answered API request (not admin paths) with the request,
+# the response (None when the connection was dropped) and the fault applied.
+Observer = Callable[["Request", "Response | None", Fault], None]
 
 
 class BadRequestBody(ValueError):
@@ -213,6 +218,7 @@ class SimServer:
         self.faults = FaultInjector(seed)
         self.state_file = state_file
         self.internal_errors: list[str] = []
+        self._observers: list[Observer] = []
         self._lock = threading.RLock()
         self._connections: set[Any] = set()
         self._connections_lock = threading.Lock()
@@ -257,6 +263,10 @@ class SimServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def observe(self, observer: Observer) -> None:
+        """Call ``observer`` after every answered API request, e.g. to check answers against a published spec."""
+        self._observers.append(observer)
+
     def _track(self, connection: Any) -> None:
         with self._connections_lock:
             self._connections.add(connection)
@@ -292,6 +302,11 @@ class SimServer:
             duration=time.monotonic() - started,
             body=request.loggable_body(),
         )
+        for observer in self._observers:
+            try:
+                observer(request, response, fault)
+            except Exception:  # noqa: BLE001 - an observer bug must surface like a simulator bug
+                self.internal_errors.append(traceback.format_exc())
         return response
 
     def _handle(self, request: Request) -> Response:

@@ -1,0 +1,1 @@
+"""Integration tests: real ansible-playbook and SDKs against the sandbox simulators."""
