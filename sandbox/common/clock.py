@@ -10,6 +10,7 @@ in-between states (a running action, a locked resource) deterministic.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime
@@ -18,7 +19,12 @@ from typing import Any
 
 def rfc3339(timestamp: float) -> str:
     """A UNIX timestamp as RFC 3339 in UTC with whole seconds, the way most cloud APIs print it."""
-    return datetime.fromtimestamp(int(timestamp), tz=UTC).isoformat()
+    return _rfc3339(int(timestamp))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rfc3339(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
 
 
 class SimClock:

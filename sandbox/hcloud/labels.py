@@ -8,6 +8,7 @@ lack the key.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -111,7 +112,8 @@ def _requirement(expression: str) -> Matcher:
     return lambda labels: key in labels
 
 
+@functools.lru_cache(maxsize=512)
 def parse_selector(selector: str) -> Matcher:
-    """A predicate over a label mapping; raises SelectorError naming the bad part."""
+    """A predicate over a label mapping; raises SelectorError naming the bad part (cached: lists ask often)."""
     requirements = [_requirement(expression) for expression in _split(selector)]
     return lambda labels: all(requirement(labels) for requirement in requirements)

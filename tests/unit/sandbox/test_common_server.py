@@ -231,3 +231,24 @@ def test_after_can_replace_the_answer_with_a_status(server: SimServer) -> None:
     admin.add_fault(method="POST", status=504, after=True, count=1)
     assert requests.post(f"{server.url}/n", json={"by": 2}, timeout=5).status_code == 504
     assert requests.get(f"{server.url}/n", timeout=5).json()["n"] == 2
+
+
+def test_observers_see_each_answer_with_its_fault_but_not_admin_paths(server: SimServer) -> None:
+    seen = []
+    server.observe(lambda request, response, fault: seen.append((request.method, request.path, None if response is None else response.status, fault.kind)))
+    admin = AdminClient(server.url)
+    admin.add_fault(method="POST", drop=True, count=1)
+    requests.get(f"{server.url}/n", timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{server.url}/n", json={"by": 1}, timeout=5)
+    admin.health()
+    assert seen == [("GET", "/n", 200, None), ("POST", "/n", None, "drop")]
+
+
+def test_a_failing_observer_is_reported_like_a_simulator_bug() -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("observer bug on purpose")
+
+    with pytest.raises(AssertionError, match="observer bug on purpose"), running(Counter()) as sim:
+        sim.observe(broken)
+        assert requests.get(f"{sim.url}/n", timeout=5).status_code == 200
