@@ -65,10 +65,6 @@ class SimClock:
         with self._lock:
             self._sim_anchor += seconds
 
-    def wall_seconds(self, simulated: float) -> float | None:
-        """How long ``simulated`` seconds take on the wall clock at the current speed (None when frozen)."""
-        return None if self._speed == 0 else simulated / self._speed
-
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {"wall_anchor": self._wall_anchor, "sim_anchor": self._sim_anchor, "speed": self._speed}

@@ -7,7 +7,7 @@ from typing import Any
 
 from sandbox.common.clock import SimClock
 from sandbox.common.server import Request, Response, Service
-from sandbox.hcloud import actions, admin, catalog, firewalls, floating_ips, primary_ips, servers, ssh_keys, volumes
+from sandbox.hcloud import actions, admin, catalog, firewalls, floating_ips, primary_ips, server_actions, servers, ssh_keys, volumes
 from sandbox.hcloud.calls import Call, Route
 from sandbox.hcloud.errors import ApiError, error_response, fault_error
 from sandbox.hcloud.ratelimit import RateBudget
@@ -40,6 +40,7 @@ ROUTES: list[Route] = [
     *actions.ROUTES,
     *catalog.ROUTES,
     *servers.ROUTES,
+    *server_actions.ROUTES,
     *volumes.ROUTES,
     *floating_ips.ROUTES,
     *primary_ips.ROUTES,
@@ -112,10 +113,14 @@ class HcloudService(Service):
                 actions.advance(self.world, project)
                 return route.handler(Call(self.world, project, request, match.groupdict()))
             allowed.append(route.method)
-        if first in NOT_SIMULATED or (first in KINDS and "/actions/" in path) or (first == "images" and request.method != "GET"):
-            raise ApiError("not_implemented", f"the hcloud sandbox does not simulate {request.method} {API_PREFIX}{path}")
+        unsimulated = ApiError("not_implemented", f"the hcloud sandbox does not simulate {request.method} {API_PREFIX}{path}")
+        # Snapshots/backups (images other than GET) and the server actions left out (enable_rescue, ...).
+        if (first == "images" and request.method != "GET") or (first in KINDS and request.method == "POST" and "/actions/" in path):
+            raise unsimulated
         if allowed:
             raise ApiError("method_not_allowed", f"{request.method} is not allowed here; use {', '.join(sorted(set(allowed)))}")
+        if first in NOT_SIMULATED or first in KINDS:  # e.g. /networks, /servers/{id}/metrics, other actions
+            raise unsimulated
         raise ApiError("not_found", f"{API_PREFIX}{path} not found")
 
     def _decorate(self, response: Response, budget: RateBudget) -> Response:

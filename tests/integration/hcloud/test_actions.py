@@ -158,3 +158,14 @@ def test_speed_and_durations_are_settable(hcloud_sim: HcloudSim, client: Client)
     assert client.volumes.get_by_id(created.volume.id).status == "available"
     hcloud_sim.admin.set_speed(3.5)
     assert hcloud_sim.admin.speed() == 3.5
+
+
+def test_every_action_of_any_command_can_fail_until_cleared(hcloud_sim: HcloudSim, client: Client) -> None:
+    hcloud_sim.admin.fail_next(None, project="production", count=None)
+    for name in ("a", "b"):
+        with pytest.raises(ActionFailedException):
+            client.volumes.create(size=10, name=name, location=Location(name="ash")).action.wait_until_finished()
+    ci_volume = hcloud_sim.client("ci").volumes.create(size=10, name="fine", location=Location(name="ash"))
+    ci_volume.action.wait_until_finished()  # the rule is for production only
+    hcloud_sim.admin.clear_failures()
+    client.volumes.create(size=10, name="c", location=Location(name="ash")).action.wait_until_finished()

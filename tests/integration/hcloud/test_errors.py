@@ -195,8 +195,15 @@ def test_bad_json_wrong_method_and_unsimulated_endpoints(hcloud_sim: HcloudSim) 
     assert (answer.status_code, answer.json()["error"]["code"]) == (400, "json_error")
     answer = raw(hcloud_sim, "PATCH", "/servers")
     assert (answer.status_code, answer.json()["error"]["code"]) == (405, "method_not_allowed")
-    answer = raw(hcloud_sim, "GET", "/networks")
-    assert (answer.status_code, answer.json()["error"]["code"]) == (501, "not_implemented")
+    for method, path in (
+        ("GET", "/networks"),
+        ("GET", "/servers/10000001/metrics"),
+        ("POST", "/servers/10000001/actions/enable_rescue"),
+        ("DELETE", "/images/1"),
+    ):
+        answer = raw(hcloud_sim, method, path)
+        assert (answer.status_code, answer.json()["error"]["code"]) == (501, "not_implemented"), path
+        assert "does not simulate" in answer.json()["error"]["message"]
     answer = raw(hcloud_sim, "GET", "/nothing-here")
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
 

@@ -75,3 +75,16 @@ def test_latency_beyond_the_client_timeout_is_retried(hcloud_sim: HcloudSim) -> 
     hcloud_sim.admin.add_fault(method="GET", path=r"^/v1/locations$", latency=0.5, count=1)
     assert len(client.locations.get_all()) >= 4
     assert hcloud_sim.admin.count("GET", r"^/v1/locations$") == 2
+
+
+def test_a_seeded_fraction_of_faults_is_the_same_on_every_run(hcloud_sim_factory) -> None:
+    def statuses() -> list[int]:
+        sim = hcloud_sim_factory(seed=7)
+        sim.admin.add_fault(method="GET", path=r"^/v1/locations$", status=503, fraction=0.5)
+        headers = {"Authorization": f"Bearer {sim.token()}"}
+        with requests.Session() as session:
+            return [session.get(f"{sim.api_endpoint}/locations", headers=headers, timeout=5).status_code for _request in range(20)]
+
+    first, second = statuses(), statuses()
+    assert first == second
+    assert 3 <= first.count(503) <= 17
