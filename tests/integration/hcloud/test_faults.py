@@ -71,8 +71,8 @@ def test_a_retried_write_after_a_timeout_meets_its_own_first_attempt(hcloud_sim:
 
 
 def test_latency_beyond_the_client_timeout_is_retried(hcloud_sim: HcloudSim) -> None:
-    client = hcloud_sim.client(timeout=0.2)
-    hcloud_sim.admin.add_fault(method="GET", path=r"^/v1/locations$", latency=0.5, count=1)
+    client = hcloud_sim.client(timeout=1.0)  # generous: a loaded test machine must not time out the retry too
+    hcloud_sim.admin.add_fault(method="GET", path=r"^/v1/locations$", latency=2.0, count=1)
     assert len(client.locations.get_all()) >= 4
     assert hcloud_sim.admin.count("GET", r"^/v1/locations$") == 2
 
