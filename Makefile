@@ -10,8 +10,9 @@ REQUIREMENTS := requirements/runtime.txt requirements/dev.txt requirements/const
 STAMP := $(VENV)/.requirements.stamp
 
 # The published reference files (hcloud OpenAPI spec, Kamal reference) live
-# beside the checkout on our machines; conformance tests skip without them.
-SPECS_DIR ?= $(abspath $(wildcard ../shared/specs))
+# beside the checkout on our machines (or beside the worktree folder);
+# conformance tests skip without them.
+SPECS_DIR ?= $(abspath $(firstword $(wildcard ../shared/specs ../../shared/specs)))
 export BF_SPECS_DIR := $(SPECS_DIR)
 export PATH := $(BIN):$(PATH)
 

@@ -60,6 +60,15 @@ class Simulator:
 
 SIMULATORS: tuple[Simulator, ...] = (
     Simulator(
+        name="hcloud",
+        module="sandbox.hcloud",
+        env={
+            "HCLOUD_ENDPOINT": "{url}/v1",
+            "HCLOUD_TOKEN": "{module.SANDBOX_TOKENS[production]}",
+            "HCLOUD_CI_TOKEN": "{module.SANDBOX_TOKENS[ci]}",
+        },
+    ),
+    Simulator(
         name="cloudflare",
         module="sandbox.cloudflare",
         env={

@@ -62,6 +62,6 @@ def specs_dir() -> Path:
     if not value or not Path(value).is_dir():
         pytest.skip(
             "BF_SPECS_DIR is not set to the reference specs folder (the Makefile sets it when ../shared/specs exists); "
-            "see docs/testing.md for where the public files come from"
+            "see docs/development.md for where the public files come from"
         )
     return Path(value)

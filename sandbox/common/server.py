@@ -28,10 +28,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.common.faults import FaultInjector, FaultRuleError
+from sandbox.common.faults import Fault, FaultInjector, FaultRuleError
 from sandbox.common.requestlog import MUTATING_METHODS, RequestLog
 
 ADMIN_PREFIX = "/__sandbox__"
+
+# Called after every answered API request (not admin paths) with the request,
+# the response (None when the connection was dropped) and the fault applied.
+Observer = Callable[["Request", "Response | None", Fault], None]
 
 
 class BadRequestBody(ValueError):
@@ -127,15 +131,13 @@ class Service:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "boltfoundry-sandbox"
+    # Headers and body leave in one write, without Nagle's delay: otherwise a keep-alive
+    # client waits out its delayed ACK (about 40 ms) on every small answer.
+    disable_nagle_algorithm = True
+    wbufsize = -1
     # Idle keep-alive connections close after this long so a stopped server leaves no thread behind.
     timeout = 30
     server: _HTTPServer
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in separate writes; without this, Nagle's algorithm
-        # and the client's delayed ACK hold the body back about 40 ms per answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -226,9 +228,7 @@ class SimServer:
         self.faults = FaultInjector(seed)
         self.state_file = state_file
         self.internal_errors: list[str] = []
-        # Called with every answered API request and its answer (None: dropped);
-        # tests use it to check responses against an SDK's own models.
-        self.observers: list[Callable[[Request, Response | None], None]] = []
+        self._observers: list[Observer] = []
         self._lock = threading.RLock()
         self._connections: set[Any] = set()
         self._connections_lock = threading.Lock()
@@ -273,6 +273,10 @@ class SimServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def observe(self, observer: Observer) -> None:
+        """Call ``observer`` after every answered API request, e.g. to check answers against a published spec."""
+        self._observers.append(observer)
+
     def _track(self, connection: Any) -> None:
         with self._connections_lock:
             self._connections.add(connection)
@@ -308,8 +312,11 @@ class SimServer:
             duration=time.monotonic() - started,
             body=request.loggable_body(),
         )
-        for observe in list(self.observers):
-            observe(request, response)
+        for observer in self._observers:
+            try:
+                observer(request, response, fault)
+            except Exception:  # noqa: BLE001 - an observer bug must surface like a simulator bug
+                self.internal_errors.append(traceback.format_exc())
         return response
 
     def _handle(self, request: Request) -> Response:

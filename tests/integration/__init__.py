@@ -1,1 +1,1 @@
-"""Integration tests: real processes, playbooks and SDKs against the simulators."""
+"""Integration tests: real processes, playbooks and SDKs against the sandbox simulators."""

@@ -256,17 +256,6 @@ def test_head_keeps_the_declared_length_and_options_is_served() -> None:
     assert len(get.content) == 1234
 
 
-def test_observers_see_every_answer_and_every_dropped_request(server: SimServer) -> None:
-    seen: list[tuple[str, int | None]] = []
-    server.observers.append(lambda request, response: seen.append((request.method, None if response is None else response.status)))
-    AdminClient(server.url).add_fault(method="POST", drop=True, count=1)
-    requests.get(f"{server.url}/n", timeout=5)
-    with pytest.raises(requests.ConnectionError):
-        requests.post(f"{server.url}/n", json={"by": 1}, timeout=5)
-    AdminClient(server.url).health()  # admin calls are not API answers
-    assert seen == [("GET", 200), ("POST", None)]
-
-
 GROUP_CLI = """
 import sys
 from sandbox.common.cli import serve_group
@@ -289,3 +278,24 @@ def test_serve_group_prints_one_named_url_per_endpoint_and_stops_when_all_are_id
     finally:
         process.kill()
         process.wait()
+
+
+def test_observers_see_each_answer_with_its_fault_but_not_admin_paths(server: SimServer) -> None:
+    seen = []
+    server.observe(lambda request, response, fault: seen.append((request.method, request.path, None if response is None else response.status, fault.kind)))
+    admin = AdminClient(server.url)
+    admin.add_fault(method="POST", drop=True, count=1)
+    requests.get(f"{server.url}/n", timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{server.url}/n", json={"by": 1}, timeout=5)
+    admin.health()
+    assert seen == [("GET", "/n", 200, None), ("POST", "/n", None, "drop")]
+
+
+def test_a_failing_observer_is_reported_like_a_simulator_bug() -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("observer bug on purpose")
+
+    with pytest.raises(AssertionError, match="observer bug on purpose"), running(Counter()) as sim:
+        sim.observe(broken)
+        assert requests.get(f"{sim.url}/n", timeout=5).status_code == 200

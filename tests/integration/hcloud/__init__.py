@@ -1,0 +1,1 @@
+"""The Hetzner Cloud simulator driven by the real hcloud library."""
