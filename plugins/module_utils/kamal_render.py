@@ -20,17 +20,23 @@ unchanged: ``container_travel_problem`` says why, and the caller refuses it.
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Collection, Mapping
 from typing import Any, Dict, List, Optional, Tuple
 
-import yaml
+try:
+    import yaml
+except ImportError:  # ansible-core needs PyYAML on the controller, where this runs; a bare target may lack it
+    yaml = None
+    YAML_IMPORT_ERROR: Optional[str] = traceback.format_exc()
+else:
+    YAML_IMPORT_ERROR = None
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils import dotenv
 from ansible_collections.boltfoundry.infra.plugins.module_utils.kamal_validator import secret_references
 
 CONFIG_HEADER = (
-    "# Written by boltfoundry.infra (kamal_config) for Kamal 2.12: changes made here are overwritten.\n"
-    "# Secrets are named here and kept in .kamal/secrets.\n"
+    "# Written by boltfoundry.infra (kamal_config) for Kamal 2.12: changes made here are overwritten.\n# Secrets are named here and kept in .kamal/secrets.\n"
 )
 SECRETS_HEADER = "Written by boltfoundry.infra (kamal_config) for Kamal 2: changes made here are overwritten.\nHolds secret values: mode 0600, never commit it."
 
@@ -44,22 +50,24 @@ _YAML_WORDS = frozenset({"y", "n", "yes", "no", "true", "false", "on", "off", "n
 _CONTROL_NAMES = {"\n": "a line break", "\t": "a tab", "\r": "a carriage return"}
 
 
-class _ConfigDumper(yaml.SafeDumper):
-    """Block style, lists indented under their key, no anchors, strings quoted unless plainly words."""
+def _config_dumper() -> Any:
+    """PyYAML's pure-Python SafeDumper (its output does not depend on libyaml being there), set up for Kamal."""
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    class ConfigDumper(yaml.SafeDumper):
+        """Block style, lists indented under their key, no anchors, strings quoted unless plainly words."""
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    plain = _PLAIN.match(data) and data.lower() not in _YAML_WORDS
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=None if plain else '"')
+    def represent_str(dumper: Any, data: str) -> Any:
+        plain = _PLAIN.match(data) and data.lower() not in _YAML_WORDS
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=None if plain else '"')
 
-
-_ConfigDumper.add_representer(str, _represent_str)
+    ConfigDumper.add_representer(str, represent_str)
+    return ConfigDumper
 
 
 def plain_data(value: Any, where: str = "") -> Any:
@@ -89,7 +97,7 @@ def render_config(config: Mapping[str, Any]) -> str:
     """The text of ``config/deploy.yml``: YAML that Psych reads back as ``config``, with ERB tags made literal."""
     body = yaml.dump(
         ordered_config(plain_data(config)),
-        Dumper=_ConfigDumper,
+        Dumper=_config_dumper(),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
@@ -181,9 +189,7 @@ def plan_secrets(config: Mapping[str, Any], values: Mapping[str, str], infra_sec
         if reference.container:
             infra = [name for name in (reference.env_name, reference.secret) if name in infra_secrets]
             if infra:
-                problems.append(
-                    f"{reference.context}: {infra[0]} is an infra-only secret and must not reach the app's containers; leave it out of env secrets"
-                )
+                problems.append(f"{reference.context}: {infra[0]} is an infra-only secret and must not reach the app's containers; leave it out of env secrets")
                 continue
             value = values.get(reference.secret)
             problem = container_travel_problem(value) if isinstance(value, str) else None

@@ -21,14 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-import yaml
-
 from ansible_collections.boltfoundry.infra.plugins.module_utils.files import ensure_directory
 
 MASK = "********"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ERROR = re.compile(r"^\s*ERROR \((?P<kind>[\w:]+)\): (?P<message>.*)", re.MULTILINE | re.DOTALL)
-_RUNNING = re.compile(r"^\s*(?:INFO|DEBUG)\s+\[(?P<uuid>\w+)\] Running (?P<command>.*?) (?:on|as \S+@)(?P<host>\S+)\s*$", re.MULTILINE)
+_RUNNING = re.compile(r"^\s*(?:INFO|DEBUG)\s+\[(?P<uuid>\w+)\] Running (?P<command>.*?) (?:on |as \S+@)(?P<host>\S+)\s*$", re.MULTILINE)
 _FINISHED = re.compile(r"^\s*(?:INFO|DEBUG)\s+\[(?P<uuid>\w+)\] Finished in", re.MULTILINE)
 _LOCK_DETAILS = re.compile(r"^Locked by: (?P<by>.*) at (?P<at>\S+)\s*\nVersion: (?P<version>.*)\nMessage: (?P<message>.*)$", re.MULTILINE)
 _FAILED_BOOT = re.compile(r"Failed to boot (?P<role>\S+) on (?P<host>\S+)")
@@ -86,7 +84,7 @@ def default_log_path(app_dir: str, command: str) -> str:
     return os.path.join(app_dir, ".kamal", "logs", f"{command.replace(' ', '-')}-{stamp}.log")
 
 
-def run(argv: List[str], cwd: str, timeout: float, log_path: str, mask: Masker, env: Optional[Dict[str, str]] = None) -> Completed:
+def run(argv: List[str], cwd: str, *, timeout: float, log_path: str, mask: Masker, env: Optional[Dict[str, str]] = None) -> Completed:
     """Run ``argv`` in ``cwd`` (stdout and stderr in order, in one stream); on timeout stop its whole process group.
 
     The masked output is appended to ``log_path`` (mode 0600).
@@ -133,7 +131,7 @@ def _append_log(log_path: str, completed: Completed, mask: Masker) -> None:
     status = "timed out" if completed.timed_out else f"exit status {completed.rc}"
     stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
-        handle.write(f"$ {' '.join(completed.argv)}   # {stamp}\n")
+        handle.write(mask(f"$ {' '.join(completed.argv)}   # {stamp}\n"))
         handle.write(mask(completed.output))
         if completed.output and not completed.output.endswith("\n"):
             handle.write("\n")
@@ -145,11 +143,10 @@ def _append_log(log_path: str, completed: Completed, mask: Masker) -> None:
 
 def error(output: str) -> Optional[Dict[str, str]]:
     """bin/kamal's last words: ``ERROR (Class): message``."""
-    found = None
-    for found in _ERROR.finditer(output):
-        pass
-    if not found:
+    matches = list(_ERROR.finditer(output))
+    if not matches:
         return None
+    found = matches[-1]
     return {"kind": found.group("kind"), "message": found.group("message").strip()}
 
 
@@ -234,6 +231,8 @@ def config_output(output: str) -> Dict[str, Any]:
     start = next((index for index, line in enumerate(lines) if line.startswith("---") or line.startswith(":")), None)
     if start is None:
         return {}
+    import yaml  # noqa: PLC0415 - PyYAML comes with ansible-core on the controller; imported here so a bare target can import this file
+
     data = yaml.safe_load("\n".join(lines[start:]))
     return _strip_symbols(data) if isinstance(data, dict) else {}
 

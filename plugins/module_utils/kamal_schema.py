@@ -81,31 +81,31 @@ CREDENTIAL = Special("credential")  # registry username/password: a string, or a
 
 SPECIAL_RULES = frozenset(rule.rule for rule in (ANY_HASH, HOSTS, ARCH, SSL, HOOKS_OUTPUT, SSH_CONFIG, PATHS, CREDENTIAL))
 
-S, I, B = Scalar(STRING), Scalar(INTEGER), Scalar(BOOLEAN)
+STR, INT, BOOL = Scalar(STRING), Scalar(INTEGER), Scalar(BOOLEAN)
 
 CONFIGURATION: Dict[str, Kind] = {
-    "service": S,
-    "image": S,
+    "service": STR,
+    "image": STR,
     "labels": HashOf(STRING),
     "volumes": ListOf(STRING),
     "registry": Section("registry"),
     "servers": Section("servers"),
     "env": Section("env"),
-    "asset_path": S,
-    "hooks_path": S,
+    "asset_path": STR,
+    "hooks_path": STR,
     "hooks_output": HOOKS_OUTPUT,
-    "secrets_path": S,
-    "error_pages_path": S,
-    "require_destination": B,
-    "primary_role": S,
-    "allow_empty_roles": B,
-    "retain_containers": I,
-    "minimum_version": S,
-    "readiness_delay": I,
-    "deploy_timeout": I,
-    "drain_timeout": I,
-    "stop_timeout": I,
-    "run_directory": S,
+    "secrets_path": STR,
+    "error_pages_path": STR,
+    "require_destination": BOOL,
+    "primary_role": STR,
+    "allow_empty_roles": BOOL,
+    "retain_containers": INT,
+    "minimum_version": STR,
+    "readiness_delay": INT,
+    "deploy_timeout": INT,
+    "drain_timeout": INT,
+    "stop_timeout": INT,
+    "run_directory": STR,
     "ssh": Section("ssh"),
     "builder": Section("builder"),
     "accessories": Section("accessories"),
@@ -119,18 +119,18 @@ CONFIGURATION: Dict[str, Kind] = {
 
 ROLE: Dict[str, Kind] = {
     "hosts": HOSTS,
-    "cmd": S,
-    "stop_timeout": I,
+    "cmd": STR,
+    "stop_timeout": INT,
     "options": ANY_HASH,
     "logging": Section("logging"),
     "proxy": Section("proxy"),
     "labels": HashOf(STRING),
     "env": Section("env"),
-    "asset_path": S,
+    "asset_path": STR,
 }
 
 REGISTRY: Dict[str, Kind] = {
-    "server": S,
+    "server": STR,
     "username": CREDENTIAL,
     "password": CREDENTIAL,
 }
@@ -138,31 +138,31 @@ REGISTRY: Dict[str, Kind] = {
 ENV_KEYS = ("clear", "secret", "tags")
 
 PROXY: Dict[str, Kind] = {
-    "host": S,
+    "host": STR,
     "hosts": HOSTS,
-    "app_port": I,
+    "app_port": INT,
     "ssl": SSL,
-    "ssl_redirect": B,
-    "forward_headers": B,
-    "response_timeout": I,
-    "path_prefix": S,
+    "ssl_redirect": BOOL,
+    "forward_headers": BOOL,
+    "response_timeout": INT,
+    "path_prefix": STR,
     "path_prefixes": ListOf(STRING),
-    "strip_path_prefix": B,
-    "healthcheck": Keys({"interval": I, "path": S, "timeout": I}),
-    "buffering": Keys({"requests": B, "responses": B, "max_request_body": I, "max_response_body": I, "memory": I}),
+    "strip_path_prefix": BOOL,
+    "healthcheck": Keys({"interval": INT, "path": STR, "timeout": INT}),
+    "buffering": Keys({"requests": BOOL, "responses": BOOL, "max_request_body": INT, "max_response_body": INT, "memory": INT}),
     "logging": Keys({"request_headers": ListOf(STRING), "response_headers": ListOf(STRING)}),
     "run": Keys(
         {
-            "http_port": I,
-            "https_port": I,
-            "metrics_port": I,
-            "debug": B,
-            "log_max_size": S,
-            "publish": B,
+            "http_port": INT,
+            "https_port": INT,
+            "metrics_port": INT,
+            "debug": BOOL,
+            "log_max_size": STR,
+            "publish": BOOL,
             "bind_ips": ListOf(STRING),
-            "registry": S,
-            "repository": S,
-            "version": S,
+            "registry": STR,
+            "repository": STR,
+            "version": STR,
             "options": ANY_HASH,
         }
     ),
@@ -170,66 +170,66 @@ PROXY: Dict[str, Kind] = {
 
 BUILDER: Dict[str, Kind] = {
     "arch": ARCH,
-    "remote": S,
-    "local": B,
-    "pack": Keys({"builder": S, "buildpacks": ListOf(STRING)}),
-    "cache": Keys({"type": S, "options": S, "image": S}),
-    "context": S,
-    "dockerfile": S,
-    "target": S,
+    "remote": STR,
+    "local": BOOL,
+    "pack": Keys({"builder": STR, "buildpacks": ListOf(STRING)}),
+    "cache": Keys({"type": STR, "options": STR, "image": STR}),
+    "context": STR,
+    "dockerfile": STR,
+    "target": STR,
     "args": ANY_HASH,
     "secrets": ListOf(STRING),
-    "ssh": S,
-    "driver": S,
-    "provenance": S,
-    "sbom": B,
+    "ssh": STR,
+    "driver": STR,
+    "provenance": STR,
+    "sbom": BOOL,
 }
 
 ACCESSORY: Dict[str, Kind] = {
-    "service": S,
-    "image": S,
+    "service": STR,
+    "image": STR,
     "registry": Section("registry"),
-    "host": S,
+    "host": STR,
     "hosts": HOSTS,
-    "role": S,
+    "role": STR,
     "roles": ListOf(STRING),
-    "tag": S,
+    "tag": STR,
     "tags": ListOf(STRING),
-    "cmd": S,
-    "port": S,
+    "cmd": STR,
+    "port": STR,
     "labels": HashOf(STRING),
     "options": ANY_HASH,
     "env": Section("env"),
     "files": PATHS,
     "directories": PATHS,
     "volumes": ListOf(STRING),
-    "network": S,
+    "network": STR,
     "proxy": Section("proxy"),
 }
 
 SSH: Dict[str, Kind] = {
-    "user": S,
-    "port": S,
-    "proxy": S,
-    "proxy_command": S,
-    "log_level": S,
-    "keys_only": B,
+    "user": STR,
+    "port": STR,
+    "proxy": STR,
+    "proxy_command": STR,
+    "log_level": STR,
+    "keys_only": BOOL,
     "keys": ListOf(STRING),
     "key_data": ListOf(STRING),
     "config": SSH_CONFIG,
-    "forward_agent": B,
+    "forward_agent": BOOL,
 }
 
-SSHKIT: Dict[str, Kind] = {"max_concurrent_starts": I, "pool_idle_timeout": I, "dns_retries": I}
+SSHKIT: Dict[str, Kind] = {"max_concurrent_starts": INT, "pool_idle_timeout": INT, "dns_retries": INT}
 
-BOOT: Dict[str, Kind] = {"limit": S, "wait": I, "parallel_roles": B}
+BOOT: Dict[str, Kind] = {"limit": STR, "wait": INT, "parallel_roles": BOOL}
 
-LOGGING: Dict[str, Kind] = {"driver": S, "options": ANY_HASH}
+LOGGING: Dict[str, Kind] = {"driver": STR, "options": ANY_HASH}
 
-OUTPUT: Dict[str, Kind] = {"otel": Keys({"endpoint": S}), "file": Keys({"path": S})}
+OUTPUT: Dict[str, Kind] = {"otel": Keys({"endpoint": STR}), "file": Keys({"path": STR})}
 
 # An alias is a command line (a string).
-ALIAS: Kind = S
+ALIAS: Kind = STR
 
 SECTIONS: Dict[str, Dict[str, Kind]] = {
     "registry": REGISTRY,
@@ -246,8 +246,7 @@ SECTIONS: Dict[str, Dict[str, Kind]] = {
 
 # Kamal's own subcommands: an alias may not take one of these names.
 KAMAL_COMMANDS = frozenset(
-    "setup deploy redeploy rollback details audit config docs init remove upgrade version "
-    "accessory app build lock proxy prune registry secrets server".split()
+    "setup deploy redeploy rollback details audit config docs init remove upgrade version accessory app build lock proxy prune registry secrets server".split()
 )
 
 # Labels Kamal sets on containers itself.

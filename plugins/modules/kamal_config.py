@@ -18,7 +18,7 @@ description:
     which expands C($VAR) and runs C($(...)); values are written so that the gem reads them back exactly and
     nothing in them is executed.
   - A secret value that goes into a container and holds a backslash or an ASCII control character (line break,
-    tab, ...) is refused, naming the secret: Kamal writes the container's env file with Ruby escapes that Docker
+    tab, ...) is refused, naming the secret, because Kamal writes the container's env file with Ruby escapes that Docker
     reads literally, so such a value cannot arrive unchanged. Store it base64-encoded instead.
   - Infra-only secrets (O(infra_secrets)) never reach C(env.secret); they reach C(.kamal/secrets) only when Kamal
     itself needs them (for example the registry password named by O(registry)).
@@ -33,6 +33,7 @@ attributes:
     support: full
   platform:
     description: Runs on the controller, where Kamal runs.
+    support: full
     platforms: posix
 options:
   app_dir:
@@ -55,7 +56,7 @@ options:
     required: true
   registry:
     description:
-      - Kamal's C(registry) section, for example C({server: ghcr.io, username: owner, password: [KAMAL_REGISTRY_PASSWORD]}).
+      - Kamal's C(registry) section, for example C(server) V(ghcr.io), C(username) and C(password) V([KAMAL_REGISTRY_PASSWORD]).
       - A one-item list names a secret; that secret is written to C(.kamal/secrets) but not given to the app.
     type: dict
     required: true
@@ -190,7 +191,7 @@ problems:
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils import dotenv, files, kamal_render, kamal_validator
 from ansible_collections.boltfoundry.infra.plugins.module_utils.kamal_schema import KAMAL_VERSION
@@ -323,15 +324,18 @@ def main() -> None:
             "builder": {"type": "dict", "default": {"arch": "amd64"}},
             "volumes": {"type": "list", "elements": "str"},
             "env_clear": {"type": "dict", "default": {}},
-            "env_secret": {"type": "list", "elements": "str"},
-            "secret_names": {"type": "list", "elements": "str"},
-            "infra_secrets": {"type": "list", "elements": "str", "default": []},
+            # Names of secrets, never values.
+            "env_secret": {"type": "list", "elements": "str", "no_log": False},
+            "secret_names": {"type": "list", "elements": "str", "no_log": False},
+            "infra_secrets": {"type": "list", "elements": "str", "default": [], "no_log": False},
             "secrets_file": {"type": "path"},
             "secrets": {"type": "dict", "default": {}, "no_log": True},
             "extra": {"type": "dict", "default": {}},
         },
         supports_check_mode=True,
     )
+    if kamal_render.YAML_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=kamal_render.YAML_IMPORT_ERROR)
     KamalConfig(module).run()
 
 

@@ -32,6 +32,7 @@ attributes:
     support: none
   platform:
     description: Runs on the controller, where Kamal runs.
+    support: full
     platforms: posix
 options:
   app_dir:
@@ -216,7 +217,7 @@ class KamalDeploy:
         if self.params["destination"]:
             argv += ["-d", self.params["destination"]]
         self.result["command"] = argv
-        return kamal_runner.run(argv, self.app_dir, self.params["timeout"], self.log_path, self.mask)
+        return kamal_runner.run(argv, self.app_dir, timeout=self.params["timeout"], log_path=self.log_path, mask=self.mask)
 
     def git_version(self) -> str:
         rc, out, _err = self.module.run_command(["git", "-C", self.app_dir, "rev-parse", "--verify", "HEAD"])

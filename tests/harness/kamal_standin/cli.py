@@ -50,7 +50,7 @@ def ran(command: str, host: str, seconds: float = 0.2) -> None:
 def failed(command: str, host: str, stderr: str, remote: bool) -> KamalError:
     """SSHKit's log of a command that failed, and the error bin/kamal reports for it."""
     say(f"  INFO [{uuid()}] Running {command} on {host}")
-    executable = command.split()[0]
+    executable = command.split(maxsplit=1)[0]
     message = f"{executable} exit status: 1\n{executable} stdout: Nothing written\n{executable} stderr: {stderr}"
     if remote:
         message = f"Exception while executing on host {host}: {message}"
@@ -214,7 +214,7 @@ class App:
             say("Deploy lock already in place!")
             say(self.lock_lines())
             raise KamalError("Kamal::Cli::LockError", "Deploy lock found. Run 'kamal lock help' for more information")
-        at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        at = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.state["lock"] = {"by": "Stand-in Deployer", "at": at, "version": version, "message": LOCK_MESSAGE}
 
     def release_lock(self) -> None:
@@ -244,7 +244,12 @@ class App:
                 self.login("localhost", remote=False)
                 if scenario.get("hang_seconds"):
                     time.sleep(float(scenario["hang_seconds"]))
-                ran(f"docker buildx build --push --platform linux/amd64 -t {image} -t {self.repository}:latest --label service=\"{self.config['service']}\" --file Dockerfile .", "localhost", 12.4)
+                ran(
+                    f"docker buildx build --push --platform linux/amd64 -t {image} -t {self.repository}:latest "
+                    f'--label service="{self.config["service"]}" --file Dockerfile .',
+                    "localhost",
+                    12.4,
+                )
             for host in self.hosts:
                 self.login(host, remote=True)
                 ran(f"docker pull {image}", host, 3.1)
@@ -255,7 +260,11 @@ class App:
                 if not redeploy:
                     say("Ensure kamal-proxy is running...")
                     for host in self.hosts:
-                        ran("docker container start kamal-proxy || docker run --name kamal-proxy --network kamal --detach --restart unless-stopped basecamp/kamal-proxy:v0.9.2", host)
+                        ran(
+                            "docker container start kamal-proxy || docker run --name kamal-proxy --network kamal --detach "
+                            "--restart unless-stopped basecamp/kamal-proxy:v0.9.2",
+                            host,
+                        )
                 say("Detect stale containers...")
                 say(f"Start container with version {version} (or reboot if already running)...")
                 environment = self.container_environment()
@@ -274,9 +283,14 @@ class App:
         container = f"{service}-web-{version}"
         clear = " ".join(f'--env {name}="{value}"' for name, value in (self.config.get("env") or {}).get("clear", {}).items())
         volumes = " ".join(f"--volume {volume}" for volume in self.config.get("volumes", []))
-        ran(f"docker run --detach --restart unless-stopped --name {container} --network kamal {clear} --env-file .kamal/apps/{service}/env/roles/web.env {volumes} {self.repository}:{version}", host, 1.2)
+        ran(
+            f"docker run --detach --restart unless-stopped --name {container} --network kamal {clear} "
+            f"--env-file .kamal/apps/{service}/env/roles/web.env {volumes} {self.repository}:{version}",
+            host,
+            1.2,
+        )
         if self.state["scenario"].get("healthcheck") == "fail":
-            say(f"  INFO [{uuid()}] Running docker exec kamal-proxy kamal-proxy deploy {service}-web --target=\"{container[:12]}:80\" on {host}")
+            say(f'  INFO [{uuid()}] Running docker exec kamal-proxy kamal-proxy deploy {service}-web --target="{container[:12]}:80" on {host}')
             say(f" ERROR Failed to boot web on {host}")
             say(f"  INFO First web container is unhealthy on {host}, not booting any other roles")
             for line in self.state["scenario"].get("app_logs", []):
@@ -286,7 +300,7 @@ class App:
                 f"Exception while executing on host {host}: docker exit status: 1\ndocker stdout: Nothing written\n"
                 "docker stderr: Error: target failed to become healthy within configured timeout (30s)",
             )
-        ran(f"docker exec kamal-proxy kamal-proxy deploy {service}-web --target=\"{container[:12]}:80\"", host, 4.2)
+        ran(f'docker exec kamal-proxy kamal-proxy deploy {service}-web --target="{container[:12]}:80"', host, 4.2)
         record = self.host_state(host)
         record.update(running=version, env=environment)
         if version not in record["containers"]:
