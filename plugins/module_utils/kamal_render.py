@@ -87,9 +87,18 @@ def plain_data(value: Any, where: str = "") -> Any:
     raise TypeError(f"{where or 'the config'} holds a {type(value).__name__}, which Kamal's YAML cannot carry")
 
 
+def _sorted_mappings(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted_mappings(value[key]) for key in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [_sorted_mappings(item) for item in value]
+    return value
+
+
 def ordered_config(config: Mapping[str, Any]) -> Dict[str, Any]:
-    ordered = {key: config[key] for key in TOP_LEVEL_ORDER if key in config}
-    ordered.update((key, value) for key, value in config.items() if key not in ordered)
+    """The top-level keys in reading order, every mapping below sorted: the same config always gives the same text."""
+    ordered = {key: _sorted_mappings(config[key]) for key in TOP_LEVEL_ORDER if key in config}
+    ordered.update((key, _sorted_mappings(config[key])) for key in sorted(config, key=str) if key not in ordered)
     return ordered
 
 
