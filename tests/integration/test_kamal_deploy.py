@@ -126,7 +126,7 @@ def test_the_failures_users_meet_are_named_in_one_sentence(ansible, kamal_standi
 def test_a_hung_deploy_is_stopped_at_the_timeout(ansible, kamal_standin, kamal_app: Path) -> None:
     write_app_files(kamal_app)
     kamal_standin.scenario(hang_seconds=120)
-    result, run = run_deploy(ansible, kamal_standin, kamal_app, force=True, timeout=3)
+    result, _run = run_deploy(ansible, kamal_standin, kamal_app, force=True, timeout=3)
     assert result.failed
     assert result.msg.startswith("kamal deploy did not finish within 3 seconds and was stopped; the deploy lock may still be held")
     left = subprocess.run(["pgrep", "-f", str(kamal_standin.executable)], capture_output=True, text=True, check=False)
