@@ -18,14 +18,15 @@ description:
     with Kamal's own message.
   - A deploy is skipped (C(changed=false)) when every app host already runs the requested version, unless
     O(force=true).
-  - In check mode it runs C(kamal config) only (which checks the configuration and the secrets it can read
-    without touching a server), and reports the deploy it would start; for O(command=lock_status) and
-    O(command=lock_release) it runs C(kamal lock status).
+  - In check mode it runs only Kamal's read-only commands - C(kamal config) (which checks the configuration
+    without changing anything) and, unless O(force=true), C(kamal app version) (to know whether the version
+    already runs) - and reports the deploy it would start; for O(command=lock_status) and O(command=lock_release)
+    it runs C(kamal lock status).
 author:
   - Bolt Foundry (@boltfoundry)
 attributes:
   check_mode:
-    description: Runs C(kamal config) (or C(kamal lock status)) only and reports what it would do.
+    description: Runs only read-only Kamal commands (C(kamal config), C(kamal app version), C(kamal lock status)) and reports what it would do.
     support: full
   diff_mode:
     description: A deploy has no before/after text to show.
@@ -269,6 +270,19 @@ class KamalDeploy:
             self.fail(self.explain(completed, what), completed)
 
     # -- commands -------------------------------------------------------------------------
+    def already_running(self, version: str) -> bool:
+        """Whether every app host runs ``version`` already, as ``kamal app version`` (read-only) says."""
+        if self.params["force"]:
+            return False
+        completed = self.kamal("app", "version")
+        versions = kamal_runner.app_versions(completed.output) if completed.rc == 0 else {}
+        if versions:
+            self.result["app_versions"] = versions
+        if versions and all(running == version for running in versions.values()):
+            self.add_output(completed)
+            return True
+        return False
+
     def deploy(self, command: str) -> None:
         version = self.params["version"] or self.git_version()
         self.result["version"] = version
@@ -279,17 +293,16 @@ class KamalDeploy:
             completed = self.kamal("config", "--version", version)
             self.check(completed, "config")
             self.add_output(completed)
-            self.result.update(changed=True, config=self.mask.data(kamal_runner.config_output(completed.output)), msg=f"Would {command} version {version}.")
+            self.result["config"] = self.mask.data(kamal_runner.config_output(completed.output))
+            if self.already_running(version):
+                self.result["msg"] = f"Version {version} already runs on every app host; nothing would be deployed."
+            else:
+                self.result.update(changed=True, msg=f"Would {command} version {version}.")
             return
-        if not self.params["force"]:
-            completed = self.kamal("app", "version")
-            versions = kamal_runner.app_versions(completed.output) if completed.rc == 0 else {}
-            if versions:
-                self.result["app_versions"] = versions
-            if versions and all(running == version for running in versions.values()):
-                self.add_output(completed)
-                self.result["msg"] = f"Version {version} already runs on every app host ({', '.join(sorted(versions))}); nothing deployed."
-                return
+        if self.already_running(version):
+            hosts = ", ".join(sorted(self.result["app_versions"]))
+            self.result["msg"] = f"Version {version} already runs on every app host ({hosts}); nothing deployed."
+            return
         arguments = [command, "--version", version]
         if self.params["skip_push"]:
             arguments.append("--skip-push")

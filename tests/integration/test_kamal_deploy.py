@@ -49,14 +49,15 @@ def test_deploys_the_git_head_once_and_every_secret_reaches_the_container(ansibl
 
     planned, run = run_deploy(ansible, kamal_standin, kamal_app, check=True)
     assert planned.changed and not planned.failed, run.output
-    assert kamal_standin.calls() == [["config", "--version", head]]  # check mode runs kamal config only
+    # Check mode runs only read-only commands: kamal config, and kamal app version to know what runs.
+    assert kamal_standin.calls() == [["config", "--version", head], ["app", "version"]]
     assert planned["config"]["absolute_image"] == f"ghcr.io/boltfoundry/bolt:{head}"
     assert planned.msg == f"Would deploy version {head}."
 
     result, run = run_deploy(ansible, kamal_standin, kamal_app, verbosity=4)
     assert result.changed and not result.failed, run.output
     assert result["version"] == head
-    assert kamal_standin.calls()[1:] == [["app", "version"], ["deploy", "--version", head]]
+    assert kamal_standin.calls()[2:] == [["app", "version"], ["deploy", "--version", head]]
     host = kamal_standin.state()["hosts"]["203.0.113.10"]
     assert host["running"] == head
     # Through the oracles of the dotenv gem, Kamal's env file and Docker: exactly the stored values.
@@ -74,6 +75,9 @@ def test_deploys_the_git_head_once_and_every_secret_reaches_the_container(ansibl
     assert not again.changed and not again.failed, run.output
     assert again.msg == f"Version {head} already runs on every app host (203.0.113.10); nothing deployed."
     assert kamal_standin.calls()[-1] == ["app", "version"]
+    planned, run = run_deploy(ansible, kamal_standin, kamal_app, check=True)
+    assert not planned.changed, run.output
+    assert planned.msg == f"Version {head} already runs on every app host; nothing would be deployed."
 
     forced, run = run_deploy(ansible, kamal_standin, kamal_app, force=True, version="v2", skip_push=True)
     assert forced.changed, run.output

@@ -63,6 +63,8 @@ def test_golden_config_then_deploy_then_nothing_then_a_new_secret_redeploys(ansi
     environment = kamal_standin.state()["hosts"]["203.0.113.10"]["env"]
     assert environment == {"BF_ENV": "production", "PORT": "8000", "DATABASE_KEY": "fake-db-key-0000", "HYPERDX_API_KEY": "fake-hyperdx-0000"}
 
+    second_plan = ansible.playbook(play(kamal_app, synced, names, kamal_standin.executable), check=True, diff=True).assert_ok()
+    assert second_plan.changed() == 0
     second = ansible.playbook(play(kamal_app, synced, names, kamal_standin.executable)).assert_ok()
     assert second.changed() == 0
     assert kamal_standin.calls()[-1] == ["app", "version"]
@@ -71,7 +73,7 @@ def test_golden_config_then_deploy_then_nothing_then_a_new_secret_redeploys(ansi
     third = ansible.playbook(play(kamal_app, rotated, names, kamal_standin.executable)).assert_ok()
     assert third.changed() == 2
     assert kamal_standin.state()["hosts"]["203.0.113.10"]["env"]["HYPERDX_API_KEY"] == "rotated-hyperdx-0001"
-    for run in (plan, first, second, third):
+    for run in (plan, first, second_plan, second, third):
         for value in (*PRODUCTION_SECRETS.values(), *INFRA_SECRETS.values(), "rotated-hyperdx-0001"):
             assert value not in run.output
 
