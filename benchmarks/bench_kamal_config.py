@@ -29,7 +29,7 @@ def _values(rng: random.Random) -> dict[str, str]:
     hostile = ["it's", '"q"', "$word", "${X}", "$(touch /tmp/x)", " #c", "é✓"]
     values = {}
     for index in range(SECRETS):
-        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(24, 96)))
+        value = "".join(rng.choice(alphabet) for _position in range(rng.randint(24, 96)))
         if index % 10 == 0:
             value += rng.choice(hostile)
         values[f"APP_SECRET_{index:04d}"] = value

@@ -141,6 +141,8 @@ def build_config(
     overlap = sorted(set(extra) & set(STRUCTURED_KEYS))
     if overlap:
         raise ValueError(f"extra.{overlap[0]} repeats a setting that has its own option; set it there")
+    if "secrets_path" in extra:
+        raise ValueError("extra.secrets_path cannot be set: the secrets are written to .kamal/secrets, where Kamal reads them by default")
     config: Dict[str, Any] = {"service": service, "image": image, "servers": servers}
     if proxy is not None:
         config["proxy"] = proxy

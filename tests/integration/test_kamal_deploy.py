@@ -26,12 +26,12 @@ SECRETS = {
 }
 
 
-def write_app_files(app: Path, secrets: dict[str, str] = SECRETS) -> None:
+def write_app_files(app: Path) -> None:
     """config/deploy.yml and .kamal/secrets as kamal_config writes them."""
     (app / "config").mkdir(exist_ok=True)
     (app / ".kamal").mkdir(exist_ok=True, mode=0o700)
     (app / "config" / "deploy.yml").write_text(kamal_render.render_config(PRODUCTION_CONFIG))
-    (app / ".kamal" / "secrets").write_text(kamal_render.render_secrets(secrets, sorted(secrets)))
+    (app / ".kamal" / "secrets").write_text(kamal_render.render_secrets(SECRETS, sorted(SECRETS)))
 
 
 def run_deploy(ansible, kamal_standin, app: Path, check: bool = False, verbosity: int = 0, **args):

@@ -79,9 +79,12 @@ def _inputs() -> dict:
     }
 
 
-def test_extra_may_not_repeat_an_option() -> None:
+def test_extra_may_not_repeat_an_option_or_move_the_secrets() -> None:
     with pytest.raises(ValueError, match=r"extra\.proxy repeats a setting"):
         build_config(**_inputs(), extra={"proxy": {}})
+    with pytest.raises(ValueError, match=r"extra\.secrets_path cannot be set"):
+        build_config(**_inputs(), extra={"secrets_path": "/elsewhere"})
+    assert build_config(**_inputs(), extra={"ssh": {"user": "deploy"}, "x-note": "kept"})["ssh"] == {"user": "deploy"}
 
 
 # -- deploy.yml: YAML and ERB --------------------------------------------------------------
