@@ -103,7 +103,7 @@ options:
   extra:
     description:
       - Any other top-level Kamal settings (C(ssh), C(accessories), C(aliases), C(x-) extensions, ...), checked the same way.
-      - May not repeat a key set by the options above.
+      - May not repeat a key set by the options above, nor set C(secrets_path) (the secrets always go to C(.kamal/secrets)).
     type: dict
     default: {}
 notes:
