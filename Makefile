@@ -18,6 +18,12 @@ export PATH := $(BIN):$(PATH)
 
 PYTEST := $(BIN)/pytest
 
+# ansible-lint resolves boltfoundry.infra.* in roles from this checkout, linked
+# as a collection under .collections/self (no build, no Galaxy).
+COLLECTIONS := $(abspath .collections)
+SELF_LINK := $(COLLECTIONS)/self/ansible_collections/boltfoundry/infra
+lint: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)/self
+
 .PHONY: help venv lock lint sanity unit integration test bench clean
 
 help: ## List the targets
@@ -42,6 +48,7 @@ lint: venv ## ruff (lint + format check), yamllint, ansible-lint (production pro
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint --strict .
 	$(BIN)/antsibull-changelog lint
+	@mkdir -p $(dir $(SELF_LINK)) && ln -sfn $(CURDIR) $(SELF_LINK)
 	$(BIN)/ansible-lint
 
 sanity: venv ## ansible-test sanity from a temporary ansible_collections tree

@@ -25,6 +25,11 @@ inside it that would be un-escaped again), an unbalanced one is written as is.
 
 A value none of the forms can carry is refused with a ``DotenvError`` that
 names the variable and the reason, never the value.
+
+``parse`` reads such a file back: it accepts exactly what ``render`` writes
+(each value must be in the form ``render`` would choose for it) and refuses
+anything else with a ``DotenvParseError`` naming the line, never a value. So a
+file it accepts is one the gem reads the same way.
 """
 
 from __future__ import annotations
@@ -166,3 +171,101 @@ def render(variables: Mapping[str, str] | Iterable[tuple[str, str]], header: str
         seen.add(name)
         lines.append(f"{name}={quote(name, value)}")
     return "\n".join(lines) + "\n" if lines else ""
+
+
+class DotenvParseError(ValueError):
+    """A file ``render`` could not have written; the message names a line (and a name if it is valid), never a value."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        self.line = line
+        self.problem = problem
+        super().__init__(f"line {line}: {problem}")
+
+
+_ENTRY_START = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def _quoted_end(text: str, start: int, quote_char: str) -> int | None:
+    """Index just past the closing quote of a value that opens at ``text[start] == quote_char``."""
+    index = start + 1
+    while index < len(text):
+        char = text[index]
+        if quote_char == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote_char:
+            return index + 1
+        index += 1
+    return None
+
+
+def _unescape(text: str) -> str | None:
+    """Undo ``_escape``: a backslash before one of ``\\ " $`` stands for that character; anything else is not ours."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            following = text[index + 1 : index + 2]
+            if following not in ("\\", '"', "$"):
+                return None
+            out.append(following)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _read_value(written: str) -> str | None:
+    """The value ``written`` stands for in one of the three forms (checked against ``quote`` by the caller)."""
+    if written[:1] == "'":
+        return written[1:-1] if len(written) >= 2 and written.endswith("'") else None
+    if written[:1] == '"':
+        return _unescape(written[1:-1]) if len(written) >= 2 and written.endswith('"') else None
+    return _unescape(written)
+
+
+def parse(text: str) -> dict[str, str]:
+    """The variables of a file ``render`` wrote, in order; ``DotenvParseError`` for anything ``render`` would not write."""
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        raise DotenvParseError(line, "holds a carriage return, which render never writes")
+    values: dict[str, str] = {}
+    position = 0
+    line = 1
+    while position < len(text):
+        end_of_line = text.find("\n", position)
+        end_of_line = len(text) if end_of_line < 0 else end_of_line
+        if text[position] == "#":  # render's header comments
+            position, line = end_of_line + 1, line + 1
+            continue
+        match = _ENTRY_START.match(text, position)
+        if not match:
+            raise DotenvParseError(line, "is not NAME=value with a valid variable name")
+        name = match.group(1)
+        value_start = match.end()
+        first = text[value_start : value_start + 1]
+        if first in ("'", '"'):
+            value_end = _quoted_end(text, value_start, first)
+            if value_end is None:
+                raise DotenvParseError(line, f"{name}: the quoted value is never closed")
+        else:
+            value_end = end_of_line
+        after = text[value_end : value_end + 1]
+        if after not in ("", "\n"):
+            raise DotenvParseError(line, f"{name}: something follows the closing quote")
+        written = text[value_start:value_end]
+        value = _read_value(written)
+        try:
+            check_name(name)
+            if value is None or quote(name, value) != written:
+                raise DotenvError(name, "is not written the way render writes its value, so the dotenv gem may read it differently")
+        except DotenvError as exc:
+            raise DotenvParseError(line, str(exc)) from None
+        if name in values:
+            raise DotenvParseError(line, f"{name}: appears twice")
+        values[name] = value
+        line += written.count("\n") + 1
+        position = value_end + 1
+    return values

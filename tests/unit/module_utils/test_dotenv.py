@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.boltfoundry.infra.plugins.module_utils.dotenv import DotenvError, check_name, quote, render
-from tests.harness.dotenv_gem import parse
+from ansible_collections.boltfoundry.infra.plugins.module_utils.dotenv import DotenvError, DotenvParseError, check_name, parse, quote, render
+from tests.harness.dotenv_gem import parse as gem_parse
 
 HOSTILE = {
     "SINGLE": "it's",
@@ -38,7 +38,7 @@ HOSTILE = {
 
 
 def read_back(text: str, version: str = "3.2"):
-    return parse(text, dotenv_version=version)
+    return gem_parse(text, dotenv_version=version)
 
 
 @pytest.mark.parametrize("version", ["3.1", "3.2"])
@@ -131,3 +131,90 @@ def test_header_is_a_comment_the_gem_ignores() -> None:
 
 def test_empty_mapping_renders_an_empty_file() -> None:
     assert render({}) == ""
+
+
+# -- parse: the strict reader of what render writes -------------------------------------
+
+NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True).filter(lambda name: name != "DOTENV_LINEBREAK_MODE")
+VALUES = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.text(alphabet="'\"$(){}\\#\n `abc =", max_size=20)
+
+
+def renderable(variables: dict[str, str]) -> dict[str, str]:
+    kept = {}
+    for name, value in variables.items():
+        try:
+            quote(name, value)
+        except DotenvError:
+            continue
+        kept[name] = value
+    return kept
+
+
+def test_parse_reads_back_the_hostile_values() -> None:
+    text = render(HOSTILE, header="Managed by boltfoundry.infra\n\nsecond line")
+    assert parse(text) == HOSTILE
+    assert list(parse(text)) == list(HOSTILE)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(variables=st.dictionaries(NAMES, VALUES, max_size=6), header=st.none() | st.text(alphabet="ab #\n", max_size=10))
+def test_parse_is_the_inverse_of_render_and_agrees_with_the_gem(variables: dict[str, str], header: str | None) -> None:
+    variables = renderable(variables)
+    text = render(variables, header=header)
+    assert parse(text) == variables
+    reading = read_back(text)
+    assert reading.values == variables
+    assert reading.commands == []
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(text=st.text(alphabet="AB=#'\"$()\\\n x", max_size=24))
+@example(text="A='x'\nB=\"it's \\$x\"\n")
+@example(text="# header\nA=\"it's $(\"\nB=''")
+def test_whatever_parse_accepts_the_gem_reads_the_same(text: str) -> None:
+    try:
+        values = parse(text)
+    except DotenvParseError as exc:
+        assert exc.line >= 1
+        return
+    reading = read_back(text)
+    assert reading.values == values
+    assert reading.commands == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("A='x'\nB=plain\n", 2, "B: is not written the way render writes"),  # render quotes "plain"
+        ("A='x'\n\nB='y'\n", 2, "is not NAME=value"),
+        ("A='x'\nexport B='y'\n", 2, "is not NAME=value"),
+        ("A='x'\nB='two\nlines' # comment\n", 2, "something follows the closing quote"),
+        ("A='x'\nB=\"never closed\n", 2, "never closed"),
+        ("A='x'\nA='y'\n", 2, "A: appears twice"),
+        ('A="$HOME"\n', 1, "A: is not written the way render writes"),  # the gem would expand it
+        ('A="$(touch /tmp/x)"\n', 1, "A: is not written the way render writes"),  # the gem would run it
+        ("A='x'\r\n", 1, "carriage return"),
+        ("DOTENV_LINEBREAK_MODE='legacy'\n", 1, "reserved"),
+        ("1A='x'\n", 1, "is not NAME=value"),
+        ("A='multi\nline'\nB\n", 3, "is not NAME=value"),
+    ],
+)
+def test_parse_refuses_anything_render_would_not_write_naming_the_line(text: str, line: int, reason: str) -> None:
+    with pytest.raises(DotenvParseError) as caught:
+        parse(text)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"line {line}: ")
+    assert reason in str(caught.value)
+
+
+def test_parse_errors_never_hold_a_value() -> None:
+    secret = "hunter2-very-secret"
+    for text in (f"{secret}\n", f"A={secret} # x\n", f"A='{secret}' trailing\n", f'A="{secret}\n', f'A="{secret}$X"\n'):
+        with pytest.raises(DotenvParseError) as caught:
+            parse(text)
+        assert secret not in str(caught.value)
+
+
+def test_parse_of_an_empty_file_is_empty() -> None:
+    assert parse("") == {}
+    assert parse("# only a header\n") == {}

@@ -110,3 +110,14 @@ def test_kamal_env_file_escapes_like_ruby_dump_and_docker_reads_literally() -> N
 def test_the_whole_chain_doubles_backslashes_and_flattens_newlines() -> None:
     secrets = "A='back\\slash'\nB='two\nlines'\nC='plain $HOME # ok'"
     assert container_environment(secrets, ["A", "B", "C"]) == {"A": "back\\\\slash", "B": "two\\nlines", "C": "plain $HOME # ok"}
+
+
+def test_kamal_env_file_escaping_matches_real_ruby_string_dump() -> None:
+    # The oracle restates Ruby's String#dump for Kamal::EnvFile; check it against Ruby itself.
+    from tests.harness.dotenv_gem import _ruby_dump_ascii
+    from tests.harness.ruby import string_dump
+
+    values = ["".join(chr(code) for code in range(128))]
+    values += [chr(code) for code in range(128)]
+    values += ['say "hi" #{x} #$y #@z #plain \\ \n\tend', "##{", "\\#", "\\\\#{"]
+    assert [_ruby_dump_ascii(value) for value in values] == string_dump(values)
