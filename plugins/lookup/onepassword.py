@@ -12,7 +12,7 @@ description:
   - Returns the value of each secret reference, C(op://vault/item/[section/]field), through the 1Password SDK and a
     service account. Vaults, items, sections and fields are named by title (ignoring case) or by id; the query
     parameters C(?attribute=otp) (the current one-time code) and C(?ssh-format=openssh) are supported.
-  - All the terms of one call are resolved in one request. Values are kept for the rest of the playbook run, so using
+  - All the terms of one call are resolved in one request (C(secrets.resolve_all)). Values are kept for the rest of the playbook run, so using
     the same variable again makes no request (see O(cache)).
   - A term without C(op://) is relative to O(vault), as C(item/[section/]field), or only C(item) for its O(field).
   - No value is ever logged; errors name the reference, never its value.

@@ -16,6 +16,8 @@ description:
     M(boltfoundry.infra.onepassword_env) write it into the app's env file.
   - Nothing is written when the value and the tags are already there. The diff names the field and the tags and masks
     the value; no value is ever returned or logged.
+  - Calls to 1Password; one C(vaults.list), one C(items.list), one C(items.get) when the item exists, and one write
+    (C(items.create), C(items.put) or C(items.delete)) only when something changes.
   - Replaces the source design's C(bft sitevar secret set NAME value).
 author:
   - Bolt Foundry (@boltfoundry)

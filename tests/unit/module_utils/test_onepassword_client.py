@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from onepassword import Item, RateLimitExceededException
+from onepassword import Client, Item, RateLimitExceededException
 from pydantic import ValidationError
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils import onepassword as layer
@@ -32,6 +32,14 @@ def test_without_the_variable_the_native_core_is_used(op_sandbox: OnePasswordSan
     assert raised.value.kind == "auth"
     assert "deserialization failed" in raised.value.details
     assert op_sandbox.log() == []
+
+
+def test_the_sandbox_client_is_wired_like_the_sdks_own(op_env: OnePasswordSandbox) -> None:
+    # We restate Client.authenticate's wiring for the simulated core: every API the SDK's Client declares must be there.
+    client = layer.Session(op_env.tokens["production"]).client
+    assert isinstance(client, Client)
+    assert set(Client.__annotations__) == {"secrets", "items", "vaults", "environments", "groups"}
+    assert all(getattr(client, name).inner_client.core.core.__class__.__name__ == "SimulatedCore" for name in Client.__annotations__)
 
 
 def test_no_token_is_one_sentence(op_env: OnePasswordSandbox) -> None:
