@@ -64,12 +64,12 @@ options:
   dest:
     description:
       - The env file to write, with mode C(0600). Its directory must exist.
-      - Variables are sorted by name, after a comment header that names the vault and the variables.
+      - Variables are sorted by name, after a comment header that names the vault.
       - Without it, the module only reports which names a sync would write.
     type: path
   header:
     description:
-      - Comment lines at the top of the file, before the line that lists the variable names.
+      - Comment lines at the top of the file.
       - The default says which vault the file comes from and that the next sync replaces it.
     type: str
 extends_documentation_fragment:
@@ -146,7 +146,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.boltfoundry.infra.plugins.module_utils.dotenv import DotenvError, check_name, quote, render
+from ansible_collections.boltfoundry.infra.plugins.module_utils.dotenv import DotenvError, DotenvParseError, check_name, parse, render
 from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword import (
     DEFAULT_FIELD,
     DEFAULT_TAG,
@@ -157,8 +157,6 @@ from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword impo
 )
 from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword_module import OnePasswordModule, onepassword_argument_spec
 from ansible_collections.boltfoundry.infra.plugins.module_utils.secret_file import PRIVATE_MODE, SecretFileError, mode_of, read_text, write_atomic
-
-NAMES_LINE = "names:"  # the header's last line lists the variables, so the next run's diff knows them without parsing values
 
 
 class EnvSync(OnePasswordModule):
@@ -229,7 +227,7 @@ class EnvSync(OnePasswordModule):
                     "Do not edit: the next sync replaces this file.",
                 ]
             )
-        content = render(variables, header=header + "\n" + " ".join([NAMES_LINE, *names]))
+        content = render(variables, header=header)
         if params["dest"]:
             self.write(params["dest"], content, variables)
 
@@ -243,30 +241,17 @@ class EnvSync(OnePasswordModule):
             write_atomic(path, content)
 
 
-def _old_names(old: str) -> Optional[List[str]]:
-    """The names our header listed in the file we wrote last time, or None for another file."""
-    for line in old.splitlines():
-        if not line.startswith("#"):
-            return None
-        if line.startswith(f"# {NAMES_LINE}"):
-            return line[len(f"# {NAMES_LINE}") :].split()
-    return None
-
-
 def diff(path: str, old: Optional[str], variables: List[Tuple[str, str]]) -> Dict[str, str]:
-    """Names only: a name whose line is not in the old file verbatim is shown as a new value."""
+    """Names only: the old file read back strictly, each name marked when its value is new; values never shown."""
     before: List[str] = []
+    old_values: Dict[str, str] = {}
     if old is not None:
-        old_names = _old_names(old)
-        if old_names is None:
-            before = [f"(a file not written by onepassword_env, {len(old.splitlines())} lines)"]
-        else:
-            before = [f"{name}=<masked>" for name in old_names]
-    after = []
-    padded = "\n" + (old or "")
-    for name, value in variables:
-        unchanged = f"\n{name}={quote(name, value)}\n" in padded
-        after.append(f"{name}=<masked>" if unchanged else f"{name}=<masked, new value>")
+        try:
+            old_values = parse(old)
+            before = [f"{name}=<masked>" for name in old_values]
+        except DotenvParseError:
+            before = [f"(a file not written by the collection's env-file renderer, {len(old.splitlines())} lines)"]
+    after = [f"{name}=<masked>" if name in old_values and old_values[name] == value else f"{name}=<masked, new value>" for name, value in variables]
     return {
         "before_header": path,
         "after_header": path,

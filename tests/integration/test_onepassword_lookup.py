@@ -54,25 +54,22 @@ def test_relative_terms_take_the_vault_and_field_options(ansible: AnsibleRunner,
 
 
 def test_hostile_values_come_back_exactly_and_are_never_templated(ansible: AnsibleRunner, op_sandbox: OnePasswordSandbox, tmp_path: Path) -> None:
-    names = sorted(op_sandbox.app_secrets("Production"))
-    for marker in ("/tmp/bf-sandbox-pwned-production", "/tmp/bf-sandbox-pwned-jinja-production"):
-        Path(marker).unlink(missing_ok=True)
+    names = sorted(op_sandbox.app_secrets("CI"))  # CI's app secrets hold every kind of hostile value
+    markers = [Path("/tmp/bf-sandbox-pwned-ci"), Path("/tmp/bf-sandbox-pwned-jinja-ci")]
+    for marker in markers:
+        marker.unlink(missing_ok=True)
     tasks = [
         {
             "name": f"write {name}",
-            "ansible.builtin.copy": {
-                "content": "{{ lookup('" + LOOKUP + "', '" + name + "', vault='Production') }}",
-                "dest": str(tmp_path / name),
-                "mode": "0600",
-            },
+            "ansible.builtin.copy": {"content": "{{ lookup('" + LOOKUP + "', '" + name + "', vault='CI') }}", "dest": str(tmp_path / name), "mode": "0600"},
         }
         for name in names
     ]
-    ansible.playbook(play(tasks), env=op_sandbox.environment()).assert_ok()
+    ansible.playbook(play(tasks), env=op_sandbox.environment("ci")).assert_ok()
     for name in names:
-        assert (tmp_path / name).read_text(encoding="utf-8") == op_sandbox.value("Production", name), name
-    assert not Path("/tmp/bf-sandbox-pwned-jinja-production").exists()
-    assert not Path("/tmp/bf-sandbox-pwned-production").exists()
+        assert (tmp_path / name).read_text(encoding="utf-8") == op_sandbox.value("CI", name), name
+    assert [marker for marker in markers if marker.exists()] == []
+    assert op_sandbox.invocations() == ["SecretsResolveAll"] * len(names)
 
 
 def test_each_unresolvable_reference_is_named_with_its_reason(ansible: AnsibleRunner, op_sandbox: OnePasswordSandbox) -> None:

@@ -66,3 +66,42 @@ def test_inputs_are_validated_by_the_argument_spec(ansible: AnsibleRunner, op_sa
     assert "secrets_env_file" in message
     assert "name" in message
     assert op_sandbox.log() == []
+
+
+def test_the_kamal_role_deploys_what_the_secrets_role_synced(
+    ansible: AnsibleRunner, op_sandbox: OnePasswordSandbox, kamal_standin, kamal_app: Path, tmp_path: Path
+) -> None:
+    """The secrets role's env file and names fact, wired into the kamal role as the deploy playbook does (STAND-IN kamal)."""
+    env_file = tmp_path / "production.env"
+    plays = [
+        {
+            "name": "deploy",
+            "hosts": "localhost",
+            "connection": "local",
+            "gather_facts": False,
+            "roles": [
+                {"role": "boltfoundry.infra.secrets", "vars": {"secrets_environment": "production", "secrets_env_file": str(env_file)}},
+                {
+                    "role": "boltfoundry.infra.kamal",
+                    "vars": {
+                        "kamal_app_dir": str(kamal_app),
+                        "kamal_service": "bolt",
+                        "kamal_image": "boltfoundry/bolt",
+                        "kamal_floating_ip": "203.0.113.10",
+                        "kamal_app_domain": "app.boltfoundry.test",
+                        "kamal_secret_names": "{{ secrets_app_secret_names }}",
+                        "kamal_secrets_file": str(env_file),
+                        "kamal_executable": str(kamal_standin.executable),
+                    },
+                },
+            ],
+        }
+    ]
+    run = ansible.playbook(plays, env=op_sandbox.environment()).assert_ok()
+    app_secrets = op_sandbox.app_secrets("Production", infra=INFRA)
+    environment = kamal_standin.state()["hosts"]["203.0.113.10"]["env"]
+    expected = {name: value for name, value in app_secrets.items() if name != "KAMAL_REGISTRY_PASSWORD"}
+    assert {name: environment[name] for name in expected} == expected  # hostile values arrive unchanged
+    assert not set(environment) & {"HCLOUD_TOKEN", "CLOUDFLARE_API_TOKEN", "S3_SECRET_ACCESS_KEY", "KAMAL_REGISTRY_PASSWORD"}
+    leaked = [value for value in op_sandbox.all_values() if len(value) > 3 and value in run.output]
+    assert leaked == []
