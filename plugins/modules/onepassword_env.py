@@ -156,7 +156,7 @@ from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword impo
     field_value,
 )
 from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword_module import OnePasswordModule, onepassword_argument_spec
-from ansible_collections.boltfoundry.infra.plugins.module_utils.secret_file import PRIVATE_MODE, SecretFileError, mode_of, read_text, write_atomic
+from ansible_collections.boltfoundry.infra.plugins.module_utils.files import PRIVATE_MODE, FileWriteError, mode_of, read_text, write_atomic
 
 
 class EnvSync(OnePasswordModule):
@@ -167,7 +167,7 @@ class EnvSync(OnePasswordModule):
     def run(self) -> None:
         try:
             self.sync()
-        except (OnePasswordError, SecretFileError) as exc:
+        except (OnePasswordError, FileWriteError) as exc:
             self.fail(exc if isinstance(exc, OnePasswordError) else OnePasswordError(str(exc), kind="file"))
         except DotenvError as exc:
             self.fail(OnePasswordError(f"secret {exc.name} cannot be written to an env file: {exc.problem}", kind="invalid"))

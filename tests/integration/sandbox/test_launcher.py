@@ -102,21 +102,38 @@ def s3_client(env: dict[str, str], project: str = "PRODUCTION"):
     )
 
 
-def test_up_status_requests_down_and_up_again(sandbox_dir: Path) -> None:
+VAULTS_SEEN = """
+import os
+from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword import Session
+print(sorted(vault.title for vault in Session(os.environ["OP_SERVICE_ACCOUNT_TOKEN"]).vaults()))
+"""
+
+
+def onepassword_vaults(env: dict[str, str], collections_path: str) -> str:
+    """What the production service account sees, through our client layer in a fresh process."""
+    run_env = {**os.environ, **env, "PYTHONPATH": os.pathsep.join([collections_path, env["PYTHONPATH"]])}
+    completed = subprocess.run([sys.executable, "-c", VAULTS_SEEN], env=run_env, capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.strip()
+
+
+def test_up_status_requests_down_and_up_again(sandbox_dir: Path, collections_path: str) -> None:
     started = sandbox(sandbox_dir, "up")
     assert started.returncode == 0, started.stderr
     assert all(f"{name:<11} started" in started.stdout for name in ("hcloud", "cloudflare", "s3"))
     env = read_env(sandbox_dir)
-    assert set(env) >= {"HCLOUD_ENDPOINT", "HCLOUD_TOKEN"}
+    assert set(env) >= {"HCLOUD_ENDPOINT", "HCLOUD_TOKEN", "BF_ONEPASSWORD_SANDBOX", "OP_SERVICE_ACCOUNT_TOKEN"}
     assert set(env) >= {"CLOUDFLARE_BASE_URL", "CLOUDFLARE_API_TOKEN", "S3_ENDPOINT_HEL1", "S3_PRODUCTION_ACCESS_KEY", "S3_CI_SECRET_KEY"}
     assert (sandbox_dir / "endpoints.env").stat().st_mode & 0o777 == 0o600
 
     status = sandbox(sandbox_dir, "status")
+    assert "onepassword ready" in status.stdout
     assert "cloudflare  running" in status.stdout and env["CLOUDFLARE_BASE_URL"].removesuffix("/client/v4") in status.stdout
     assert "s3          running" in status.stdout and env["S3_ENDPOINT_HEL1"] in status.stdout
 
     # One real SDK request to each service, through what endpoints.env says.
     ssh_key = hcloud_client(env).ssh_keys.create(name="deploy", public_key=PUBLIC_KEY)
+    assert onepassword_vaults(env, collections_path) == "['Production']"
     zone = cloudflare_client(env).zones.list(name=env["CLOUDFLARE_ZONE"]).result[0]
     record = cloudflare_client(env).dns.records.create(zone_id=zone.id, name="www", type="A", content="203.0.113.10", ttl=1)
     assert record is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.boltfoundry.infra.plugins.module_utils.secret_file import SecretFileError, mode_of, read_text, write_atomic
+from ansible_collections.boltfoundry.infra.plugins.module_utils.files import FileWriteError, mode_of, read_text, write_atomic
 
 
 def test_new_file_is_private_whatever_the_umask(tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ def test_replacing_keeps_no_temporary_files_and_fixes_the_mode(tmp_path: Path) -
 def test_a_failed_write_leaves_the_old_file_and_no_trace(tmp_path: Path) -> None:
     target = tmp_path / "app.env"
     target.write_text("old\n")
-    with pytest.raises(SecretFileError) as raised:
+    with pytest.raises(FileWriteError) as raised:
         write_atomic(str(target), "SECRET=abc\udcffdef\n")
     assert "udcff" not in str(raised.value) and "abc" not in str(raised.value)
     assert target.read_text() == "old\n"
@@ -44,7 +44,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_trace(tmp_path: Path) -> None
 
 
 def test_missing_directory_is_named(tmp_path: Path) -> None:
-    with pytest.raises(SecretFileError, match=r"directory .*nope does not exist"):
+    with pytest.raises(FileWriteError, match=r"directory .*nope does not exist"):
         write_atomic(str(tmp_path / "nope" / "app.env"), "x")
 
 
