@@ -147,6 +147,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils.dotenv import DotenvError, DotenvParseError, check_name, parse, render
+from ansible_collections.boltfoundry.infra.plugins.module_utils.files import PRIVATE_MODE, FileWriteError, mode_of, read_text, write_atomic
 from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword import (
     DEFAULT_FIELD,
     DEFAULT_TAG,
@@ -156,7 +157,6 @@ from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword impo
     field_value,
 )
 from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword_module import OnePasswordModule, onepassword_argument_spec
-from ansible_collections.boltfoundry.infra.plugins.module_utils.files import PRIVATE_MODE, FileWriteError, mode_of, read_text, write_atomic
 
 
 class EnvSync(OnePasswordModule):
