@@ -17,7 +17,14 @@ export PATH := $(BIN):$(PATH)
 
 PYTEST := $(BIN)/pytest
 
-.PHONY: help venv lock lint sanity unit integration test bench clean
+# Collections that Galaxy would give (ansible.posix, community.general,
+# containers.podman), unpacked from the pinned `ansible` wheel by
+# `make collections`, and this checkout as boltfoundry.infra: ansible-lint and
+# molecule find them here.
+COLLECTIONS := $(abspath .collections)
+lint molecule: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)/self:$(COLLECTIONS)/bundled
+
+.PHONY: help venv lock collections lint sanity unit integration molecule test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +43,10 @@ lock: ## Re-pin requirements/constraints.txt from requirements/dev.txt
 	  echo "# Regenerate with: make lock"; $(VENV).lock/bin/pip freeze; } > requirements/constraints.txt
 	rm -rf $(VENV).lock
 
-lint: venv ## ruff (lint + format check), yamllint, ansible-lint (production profile)
+collections: venv ## Unpack the collections lint and molecule need from the pinned ansible wheel (no Galaxy)
+	$(BIN)/python tools/test_collections.py
+
+lint: venv collections ## ruff (lint + format check), yamllint, ansible-lint (production profile)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint --strict .
@@ -52,7 +62,10 @@ unit: venv ## Unit tests (pytest tests/unit)
 integration: venv ## Integration tests: real ansible-playbook and SDKs against the sandbox simulators
 	$(PYTEST) tests/integration
 
-test: lint sanity unit integration ## Everything CI runs
+molecule: venv collections ## The host role on local systemd containers (podman, runc, debootstrap: see .ci/run)
+	BF_MOLECULE_IMAGE=$$(tools/molecule_image.sh) $(BIN)/molecule test --scenario-name host
+
+test: lint sanity unit integration molecule ## Everything CI runs
 
 bench: venv ## Benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks
