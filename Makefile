@@ -59,7 +59,7 @@ sanity: venv ## ansible-test sanity from a temporary ansible_collections tree
 unit: venv ## Unit tests (pytest tests/unit)
 	$(PYTEST) tests/unit
 
-integration: venv ## Integration tests: real ansible-playbook and SDKs against the sandbox simulators
+integration: venv collections ## Integration tests: real ansible-playbook and SDKs against the sandbox simulators
 	$(PYTEST) tests/integration
 
 molecule: venv collections ## The host role on local systemd containers (podman, runc, debootstrap: see .ci/run)
