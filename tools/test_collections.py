@@ -58,8 +58,9 @@ def unpack(wheel: Path, destination: Path) -> dict[str, str]:
     return versions
 
 
-def check_galaxy_dependencies(versions: dict[str, str]) -> None:
-    dependencies = yaml.safe_load((REPO / "galaxy.yml").read_text()).get("dependencies") or {}
+def check_galaxy_dependencies(versions: dict[str, str], galaxy_file: Path = REPO / "galaxy.yml") -> None:
+    """Exit with a message unless every dependency galaxy.yml declares is unpacked in a version it accepts."""
+    dependencies = yaml.safe_load(galaxy_file.read_text()).get("dependencies") or {}
     for name, spec in dependencies.items():
         if name not in versions:
             sys.exit(f"galaxy.yml depends on {name}, which tools/test_collections.py does not unpack: add it to COLLECTIONS")
