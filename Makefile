@@ -63,7 +63,7 @@ integration: venv collections ## Integration tests: real ansible-playbook and SD
 	$(PYTEST) tests/integration
 
 molecule: venv collections ## The host role on local systemd containers (podman, runc, debootstrap: see .ci/run)
-	BF_MOLECULE_IMAGE=$$(tools/molecule_image.sh) $(BIN)/molecule test --scenario-name host
+	image=$$(tools/molecule_image.sh); BF_MOLECULE_IMAGE=$$image $(BIN)/molecule test --scenario-name host
 
 test: lint sanity unit integration molecule ## Everything CI runs
 
