@@ -24,11 +24,20 @@ try:
     from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
     BOTO3_IMPORT_ERROR: Optional[Exception] = None
-except ImportError as exc:  # reported by S3Module with missing_required_lib
+except ImportError as exc:  # reported by client() with missing_required_lib
     boto3 = None  # type: ignore[assignment]
     Config = None  # type: ignore[assignment,misc]
-    BotoCoreError = ClientError = EndpointConnectionError = Exception  # type: ignore[assignment,misc]
     BOTO3_IMPORT_ERROR = exc
+
+    # Stand-ins so that the modules' except clauses still mean something without botocore.
+    class BotoCoreError(Exception):  # type: ignore[no-redef]
+        pass
+
+    class ClientError(BotoCoreError):  # type: ignore[no-redef]
+        pass
+
+    class EndpointConnectionError(BotoCoreError):  # type: ignore[no-redef]
+        pass
 
 DEFAULT_ENDPOINT = "https://{location}.your-objectstorage.com"
 ENDPOINT_ENV = "S3_ENDPOINT_{LOCATION}"
@@ -77,7 +86,7 @@ def translate(exc: Exception, doing: str, endpoint: str, bucket: str) -> S3Error
     """One sentence for a failed boto3 call; never the keys."""
     if isinstance(exc, EndpointConnectionError):
         return S3Error(f"Could not reach the S3 endpoint {endpoint} while {doing}; check endpoint_url and location.")
-    if not isinstance(exc, ClientError):
+    if isinstance(exc, BotoCoreError) or not isinstance(exc, ClientError):
         return S3Error(f"The S3 request failed while {doing} at {endpoint}: {exc}.")
     code = error_code(exc) or "unknown"
     response = getattr(exc, "response", None) or {}

@@ -18,7 +18,7 @@ description:
     One run costs one request to look up the zone (none when both O(zone) and O(zone_id) are given) and one to list the records
     of the name, and writes only when something differs. Use M(boltfoundry.infra.cloudflare_zone_info) once and pass O(zone_id) to many records.
 author:
-  - Bolt Foundry
+  - Bolt Foundry (@boltfoundry)
 extends_documentation_fragment:
   - boltfoundry.infra.cloudflare
   - ansible.builtin.action_common_attributes
@@ -336,33 +336,36 @@ class DnsRecord(CloudflareModule):
         )
 
     @property
+    def wanted(self) -> Desired:
+        if self.desired is None:
+            raise AssertionError("build_desired() runs before the record is planned")
+        return self.desired
+
+    @property
     def ownership(self) -> Ownership:
         return Ownership(self.module.params["managed_marker"], self.module.params["adopt"])
 
     # -- reading and planning ------------------------------------------------------------
     def records_of_name(self) -> List[Dict[str, Any]]:
         """Every record of the name, all types: one request (the type conflicts need them all)."""
-        assert self.desired is not None
         records = self.list_all(
-            f"listing the records named {self.desired.name}",
+            f"listing the records named {self.wanted.name}",
             self.client.dns.records.list,
             RECORDS_PER_PAGE,
             f"give the token DNS:Read on {self.zone['name']}",
             zone_id=self.zone["id"],
-            name={"exact": self.desired.name},
+            name={"exact": self.wanted.name},
         )
         return [view(record) for record in records]
 
     def plan(self, same_name: List[Dict[str, Any]]) -> Plan:
-        assert self.desired is not None
         if self.module.params["state"] == "absent":
-            return plan_absent(self.desired, same_name, self.ownership)
-        return plan_present(self.desired, same_name, self.module.params["solo"], self.ownership)
+            return plan_absent(self.wanted, same_name, self.ownership)
+        return plan_present(self.wanted, same_name, self.module.params["solo"], self.ownership)
 
     def report(self, same_name: List[Dict[str, Any]], plan: Plan) -> None:
-        assert self.desired is not None
-        before = [r for r in same_name if r["type"] == self.desired.type]
-        planned = after(same_name, plan, self.desired, self.desired.type)
+        before = [r for r in same_name if r["type"] == self.wanted.type]
+        planned = after(same_name, plan, self.wanted, self.wanted.type)
         self.result["changed"] = plan.changed
         self.result["changed_fields"] = list(plan.update_fields)
         self.result["deleted"] = list(plan.delete)
@@ -372,7 +375,6 @@ class DnsRecord(CloudflareModule):
     def resulting_record(self, plan: Plan, planned: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
         if self.module.params["state"] == "absent":
             return None
-        assert self.desired is not None
         wanted_id = (plan.update or plan.keep or {}).get("id")
         return next((r for r in planned if r["id"] == wanted_id), planned[-1] if plan.create else None)
 
@@ -386,12 +388,11 @@ class DnsRecord(CloudflareModule):
             except _Ambiguous:
                 if attempt == 2:
                     raise CloudflareApiError(
-                        f"The records named {self.desired.name if self.desired else ''} kept changing while this task wrote them; run it again."
+                        f"The records named {self.wanted.name} kept changing while this task wrote them; run it again."
                     ) from None
                 plan = self.plan(self.records_of_name())
 
     def apply(self, plan: Plan) -> None:
-        assert self.desired is not None
         records = self.client.dns.records
         zone_id = self.zone["id"]
         edit_hint = f"give the token DNS:Edit on {self.zone['name']}"
@@ -400,7 +401,7 @@ class DnsRecord(CloudflareModule):
         if plan.create is not None:
             try:
                 created = self.call(
-                    f"creating {describe(self.desired.view())}", records.create, zone_id=zone_id, permission_hint=edit_hint, **plan.create.body()
+                    f"creating {describe(self.wanted.view())}", records.create, zone_id=zone_id, permission_hint=edit_hint, **plan.create.body()
                 )
             except CloudflareApiError as error:
                 raise self.write_error(error) from error
@@ -408,7 +409,7 @@ class DnsRecord(CloudflareModule):
         if plan.update is not None:
             try:
                 updated = self.call(
-                    f"changing {describe(plan.update)}", records.edit, plan.update["id"], zone_id=zone_id, permission_hint=edit_hint, **self.desired.body()
+                    f"changing {describe(plan.update)}", records.edit, plan.update["id"], zone_id=zone_id, permission_hint=edit_hint, **self.wanted.body()
                 )
             except CloudflareApiError as error:
                 raise self.write_error(error) from error
@@ -422,13 +423,12 @@ class DnsRecord(CloudflareModule):
 
     def write_error(self, error: CloudflareApiError) -> Exception:
         """What a failed create or change means."""
-        assert self.desired is not None
         if error.code in (CODE_IDENTICAL_RECORD, CODE_RECORD_NOT_FOUND):
             # 81058: the record exists, e.g. written by a retried request whose first answer was lost.
             # 81044: the record we meant to change is gone. Either way: read again.
             return _Ambiguous()
         if error.code in (CODE_CNAME_OVER_EXISTING, CODE_ADDRESS_OVER_CNAME):
-            return RecordError(conflict_message(self.desired, error.code))
+            return RecordError(conflict_message(self.wanted, error.code))
         return error
 
 

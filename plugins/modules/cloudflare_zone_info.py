@@ -13,7 +13,7 @@ description:
     and passes its id to every M(boltfoundry.infra.cloudflare_dns_record) task.
   - Fails with one sentence when the zone is not visible to the token (wrong name, or no Zone:Read on it).
 author:
-  - Bolt Foundry
+  - Bolt Foundry (@boltfoundry)
 extends_documentation_fragment:
   - boltfoundry.infra.cloudflare
   - ansible.builtin.action_common_attributes

@@ -15,7 +15,7 @@ description:
   - One run with nothing to do costs one request to find the bucket, plus one for each of O(public_read) and O(cors_rules)
     that is set; writes only what differs.
 author:
-  - Bolt Foundry
+  - Bolt Foundry (@boltfoundry)
 extends_documentation_fragment:
   - boltfoundry.infra.s3
   - ansible.builtin.action_common_attributes

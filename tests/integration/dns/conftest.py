@@ -21,14 +21,16 @@ COMMENT = f"{MARKER} (managed by Ansible)"
 class DnsRecords:
     ansible: AnsibleRunner
     sim: CloudflareSim
+    last: PlaybookRun | None = None  # the playbook run of the latest run()
 
-    def run(self, *, token: str = "dns_edit", check: bool = False, diff: bool = False, **args: Any) -> tuple[TaskResult, PlaybookRun]:
+    def run(self, *, token: str = "dns_edit", check: bool = False, diff: bool = False, **args: Any) -> TaskResult:
         """One task of the module; the request log is cleared first so that budgets count this run only."""
         args = {"api_token": self.sim.tokens[token], "base_url": self.sim.base_url, "zone": ZONE, **args}
         self.sim.admin.reset_requests()
         result, run = self.ansible.module(MODULE, args, check=check, diff=diff)
+        self.last = run
         assert self.sim.tokens[token] not in run.output, "the API token was printed"
-        return result, run
+        return result
 
     def records(self, name: str | None = None, record_type: str | None = None) -> list[Any]:
         """What the simulator holds, read with the SDK (one page is plenty here)."""

@@ -11,7 +11,7 @@ APP = {"name": "app", "type": "A", "content": "203.0.113.10", "proxied": True, "
 
 def test_nothing_to_do_costs_one_zone_lookup_and_one_listing(dns: DnsRecords) -> None:
     dns.run(**APP)
-    again, _ = dns.run(**APP)
+    again = dns.run(**APP)
     assert not again.changed
     assert dns.count("GET", ZONES) == 1 and dns.count("GET", RECORDS) == 1
     assert len(dns.sim.admin.requests()) == 2, "no request beyond the zone lookup and the listing"
@@ -19,13 +19,13 @@ def test_nothing_to_do_costs_one_zone_lookup_and_one_listing(dns: DnsRecords) ->
 
 def test_with_zone_and_zone_id_there_is_no_zone_lookup(dns: DnsRecords) -> None:
     dns.run(**APP)
-    again, _ = dns.run(zone_id=dns.sim.zone["id"], **APP)
+    again = dns.run(zone_id=dns.sim.zone["id"], **APP)
     assert not again.changed
     assert [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in dns.sim.admin.requests()] == [("GET", "dns_records")]
 
 
 def test_a_create_costs_one_write(dns: DnsRecords) -> None:
-    created, _ = dns.run(**APP)
+    created = dns.run(**APP)
     assert created.changed
     assert dns.count("GET", ZONES) == 1 and dns.count("GET", RECORDS) == 1 and dns.writes() == 1
 
@@ -35,7 +35,7 @@ def test_a_listing_pages_on_only_while_there_are_pages(dns: DnsRecords) -> None:
     client = dns.sim.client()
     for number in range(120):
         client.dns.records.create(zone_id=dns.sim.zone["id"], name="many", type="TXT", content=f"token-{number:03d}", ttl=1)
-    listed, _ = dns.run(name="many", type="TXT", content="token-119")
+    listed = dns.run(name="many", type="TXT", content="token-119")
     assert not listed.changed
     assert [r["query"] for r in dns.sim.admin.requests() if r["path"].endswith("/dns_records")] == [
         "name.exact=many.boltfoundry.test&page=1&per_page=100",
@@ -46,11 +46,11 @@ def test_a_listing_pages_on_only_while_there_are_pages(dns: DnsRecords) -> None:
 def test_zone_info_costs_one_request(dns: DnsRecords) -> None:
     args = {"api_token": dns.sim.tokens["dns_edit"], "base_url": dns.sim.base_url}
     dns.sim.admin.reset_requests()
-    by_name, _ = dns.ansible.module("boltfoundry.infra.cloudflare_zone_info", {**args, "zone": "BoltFoundry.test."})
+    by_name = dns.ansible.module("boltfoundry.infra.cloudflare_zone_info", {**args, "zone": "BoltFoundry.test."})[0]
     assert by_name["zone"]["id"] == dns.sim.zone["id"] and by_name["zone"]["status"] == "active" and not by_name.changed
     assert len(dns.sim.admin.requests()) == 1
     dns.sim.admin.reset_requests()
-    by_id, _ = dns.ansible.module("boltfoundry.infra.cloudflare_zone_info", {**args, "zone_id": dns.sim.zone["id"]})
+    by_id = dns.ansible.module("boltfoundry.infra.cloudflare_zone_info", {**args, "zone_id": dns.sim.zone["id"]})[0]
     assert by_id["zone"] == by_name["zone"]
     assert len(dns.sim.admin.requests()) == 1
 

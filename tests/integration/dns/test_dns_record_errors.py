@@ -15,7 +15,7 @@ def one_sentence(message: str) -> None:
 def test_a_cname_over_an_a_record_names_both_and_81053(dns: DnsRecords) -> None:
     dns.add(name="assets", type="A", content="203.0.113.10")
     for check in (True, False):
-        failed, _ = dns.run(check=check, name="assets", type="CNAME", content="bft-assets.hel1.your-objectstorage.com")
+        failed = dns.run(check=check, name="assets", type="CNAME", content="bft-assets.hel1.your-objectstorage.com")
         assert failed.failed and dns.writes() == 0
         one_sentence(failed.msg)
         assert "Cannot create the CNAME record assets.boltfoundry.test: the A record assets.boltfoundry.test (203.0.113.10) exists" in failed.msg
@@ -24,7 +24,7 @@ def test_a_cname_over_an_a_record_names_both_and_81053(dns: DnsRecords) -> None:
 
 def test_an_a_record_over_a_cname_names_both_and_81054(dns: DnsRecords) -> None:
     dns.add(name="www", type="CNAME", content="boltfoundry.test")
-    failed, _ = dns.run(name="www", type="A", content="203.0.113.10")
+    failed = dns.run(name="www", type="A", content="203.0.113.10")
     assert failed.failed and dns.writes() == 0
     one_sentence(failed.msg)
     assert "Cannot create the A record www.boltfoundry.test: the CNAME record www.boltfoundry.test (boltfoundry.test) exists" in failed.msg
@@ -32,9 +32,9 @@ def test_an_a_record_over_a_cname_names_both_and_81054(dns: DnsRecords) -> None:
 
 
 def test_a_token_without_dns_edit_fails_at_the_write(dns: DnsRecords) -> None:
-    planned, _ = dns.run(token="read_only", check=True, name="www", type="A", content="203.0.113.10")
+    planned = dns.run(token="read_only", check=True, name="www", type="A", content="203.0.113.10")
     assert planned.changed and not planned.failed, "reading is allowed, so check mode can plan"
-    failed, _ = dns.run(token="read_only", name="www", type="A", content="203.0.113.10")
+    failed = dns.run(token="read_only", name="www", type="A", content="203.0.113.10")
     assert failed.failed and dns.records() == []
     one_sentence(failed.msg)
     assert failed.msg.startswith("The API token is not allowed to do this while creating the A record www.boltfoundry.test (203.0.113.10)")
@@ -43,11 +43,11 @@ def test_a_token_without_dns_edit_fails_at_the_write(dns: DnsRecords) -> None:
 
 
 def test_a_token_without_zone_read_on_the_zone_cannot_see_it(dns: DnsRecords) -> None:
-    failed, _ = dns.run(token="other_zone", name="www", type="A", content="203.0.113.10")
+    failed = dns.run(token="other_zone", name="www", type="A", content="203.0.113.10")
     assert failed.failed
     one_sentence(failed.msg)
     assert failed.msg == "No zone named boltfoundry.test is visible to this API token: check the zone name and that the token has Zone:Read on it."
-    by_id, _ = dns.run(token="other_zone", zone=None, zone_id=dns.sim.zone["id"], name="www", type="A", content="203.0.113.10")
+    by_id = dns.run(token="other_zone", zone=None, zone_id=dns.sim.zone["id"], name="www", type="A", content="203.0.113.10")
     assert by_id.failed and "error 10000" in by_id.msg and by_id.msg.endswith("check zone_id and give the token Zone:Read on that zone.")
 
 
@@ -64,11 +64,11 @@ def test_an_unknown_token_is_refused_without_printing_it(dns: DnsRecords) -> Non
 
 
 def test_no_token_at_all(dns: DnsRecords) -> None:
-    result, _ = dns.ansible.module(
+    result = dns.ansible.module(
         "boltfoundry.infra.cloudflare_dns_record",
         {"base_url": dns.sim.base_url, "zone": "boltfoundry.test", "name": "www", "type": "A", "content": "203.0.113.10"},
         env={"CLOUDFLARE_API_TOKEN": ""},
-    )
+    )[0]
     assert result.failed and result.msg == "No Cloudflare API token: set api_token or the CLOUDFLARE_API_TOKEN environment variable."
 
 
@@ -89,14 +89,14 @@ def test_no_token_at_all(dns: DnsRecords) -> None:
     ],
 )
 def test_bad_input_is_refused_before_any_write(dns: DnsRecords, args: dict[str, object], message: str) -> None:
-    failed, _ = dns.run(**{"name": "www", **args})
+    failed = dns.run(**{"name": "www", **args})
     assert failed.failed and message in failed.msg and dns.writes() == 0
     one_sentence(failed.msg)
 
 
 def test_what_cloudflare_refuses_is_said_with_its_codes(dns: DnsRecords) -> None:
     # The Free plan allows no tags: Cloudflare's own refusal, in one sentence with its error chain.
-    failed, _ = dns.run(name="www", type="A", content="203.0.113.10", tags=["env:sandbox"])
+    failed = dns.run(name="www", type="A", content="203.0.113.10", tags=["env:sandbox"])
     assert failed.failed and dns.records() == []
     one_sentence(failed.msg)
     assert failed.msg.startswith(

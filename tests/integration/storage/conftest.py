@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from sandbox.common.faults import Fault
 from sandbox.common.server import Request, Response
 from tests.fixtures.s3 import S3Sim
 from tests.harness import AnsibleRunner
@@ -34,9 +35,10 @@ class Buckets:
     ansible: AnsibleRunner
     sim: S3Sim
     seen: list[SignedRequest] = field(default_factory=list)
+    last: PlaybookRun | None = None  # the playbook run of the latest run()
 
     def observe(self, location: str) -> Any:
-        def record(request: Request, response: Response | None) -> None:
+        def record(request: Request, response: Response | None, fault: Fault) -> None:
             found = _CREDENTIAL.search(request.header("authorization") or "")
             self.seen.append(SignedRequest(location, request.method, request.path, found.group(1) if found else None))
 
@@ -46,17 +48,16 @@ class Buckets:
         keys = self.sim.keys[project]
         return {"access_key": keys["access_key"], "secret_key": keys["secret_key"]}
 
-    def run(
-        self, *, project: str = "production", location: str = "hel1", check: bool = False, diff: bool = False, **args: Any
-    ) -> tuple[TaskResult, PlaybookRun]:
+    def run(self, *, project: str = "production", location: str = "hel1", check: bool = False, diff: bool = False, **args: Any) -> TaskResult:
         """One task of the module; the request logs are cleared first so that budgets count this run only."""
         args = {"location": location, "endpoint_url": self.sim.endpoints[location], **self.credentials(project), **args}
         for name in self.sim.endpoints:
             self.sim.admin(name).reset_requests()
         result, run = self.ansible.module(MODULE, args, check=check, diff=diff)
+        self.last = run
         assert self.sim.keys[project]["secret_key"] not in run.output, "the secret key was printed"
         assert self.sim.keys[project]["access_key"] not in run.output, "the access key was printed"
-        return result, run
+        return result
 
     def requests(self, location: str = "hel1", *, mutating: bool | None = None) -> int:
         return self.sim.admin(location).count(mutating=mutating)
@@ -66,5 +67,5 @@ class Buckets:
 def buckets(ansible: AnsibleRunner, s3_sim: S3Sim) -> Buckets:
     found = Buckets(ansible, s3_sim)
     for location, server in s3_sim.servers.items():
-        server.observers.append(found.observe(location))
+        server.observe(found.observe(location))
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 
@@ -25,14 +26,14 @@ def anonymous_get(buckets: Buckets, bucket: str, key: str) -> int:
 def test_assets_bucket_from_plan_to_deletion(buckets: Buckets) -> None:
     s3 = buckets.sim.client("production")
 
-    planned, run = buckets.run(check=True, diff=True, **ASSETS)
+    planned = buckets.run(check=True, diff=True, **ASSETS)
     assert planned.changed and planned["changed_parts"] == ["bucket", "policy", "cors"]
     assert buckets.requests(mutating=True) == 0 and s3.list_buckets()["Buckets"] == []
     assert planned["diff"]["before"] == {"name": "bft-assets", "exists": False}
     assert planned["diff"]["after"]["public_read"] is True and planned["diff"]["after"]["cors_rules"][0]["allowed_origins"] == [APP_ORIGIN]
-    assert '"exists": true' in run.stdout
+    assert '"exists": true' in buckets.last.stdout
 
-    created, _ = buckets.run(**ASSETS)
+    created = buckets.run(**ASSETS)
     assert created.changed and created["changed_parts"] == ["bucket", "policy", "cors"]
     assert buckets.requests(mutating=True) == 3
     assert created["bucket"]["url"].startswith("http://bft-assets.127.0.0.1:")
@@ -42,42 +43,42 @@ def test_assets_bucket_from_plan_to_deletion(buckets: Buckets) -> None:
     assert anonymous_get(buckets, "bft-assets", "app.css") == 200
 
     # Nothing to do: look the bucket up, read the policy and the CORS rules, write nothing.
-    again, _ = buckets.run(**ASSETS)
+    again = buckets.run(**ASSETS)
     assert not again.changed and buckets.requests() == 3 and buckets.requests(mutating=True) == 0
 
     # Another origin: planned without a write, then written alone.
     moved = {**ASSETS, "cors_rules": [{"allowed_origins": ["https://www.boltfoundry.test"], "allowed_methods": ["get"]}]}
-    plan, _ = buckets.run(check=True, diff=True, **moved)
+    plan = buckets.run(check=True, diff=True, **moved)
     assert plan.changed and plan["changed_parts"] == ["cors"] and buckets.requests(mutating=True) == 0
     assert plan["diff"]["before"]["cors_rules"][0]["allowed_origins"] == [APP_ORIGIN]
     assert plan["diff"]["after"]["cors_rules"] == [
         {"allowed_origins": ["https://www.boltfoundry.test"], "allowed_methods": ["GET"], "allowed_headers": [], "expose_headers": []}
     ]
-    changed, _ = buckets.run(**moved)
+    changed = buckets.run(**moved)
     assert changed["changed_parts"] == ["cors"] and buckets.requests(mutating=True) == 1
 
     # Private again: the policy goes, anonymous reads stop.
-    private, _ = buckets.run(name="bft-assets", public_read=False, cors_rules=[])
+    private = buckets.run(name="bft-assets", public_read=False, cors_rules=[])
     assert private["changed_parts"] == ["policy", "cors"] and buckets.requests(mutating=True) == 2
     assert anonymous_get(buckets, "bft-assets", "app.css") == 403
 
     # A bucket with objects is not deleted.
-    refused, _ = buckets.run(name="bft-assets", state="absent")
+    refused = buckets.run(name="bft-assets", state="absent")
     assert (
         refused.failed and refused.msg == "The bucket bft-assets still holds objects (BucketNotEmpty), and this module never deletes objects: empty it first."
     )
     s3.delete_object(Bucket="bft-assets", Key="app.css")
-    plan_delete, _ = buckets.run(check=True, name="bft-assets", state="absent")
+    plan_delete = buckets.run(check=True, name="bft-assets", state="absent")
     assert plan_delete.changed and buckets.requests(mutating=True) == 0
-    deleted, _ = buckets.run(name="bft-assets", state="absent")
+    deleted = buckets.run(name="bft-assets", state="absent")
     assert deleted.changed and s3.list_buckets()["Buckets"] == []
-    gone, _ = buckets.run(name="bft-assets", state="absent")
+    gone = buckets.run(name="bft-assets", state="absent")
     assert not gone.changed and buckets.requests(mutating=True) == 0
 
 
 def test_unmanaged_parts_are_not_read_or_written(buckets: Buckets) -> None:
     buckets.run(**ASSETS)
-    bare, _ = buckets.run(name="bft-assets")
+    bare = buckets.run(name="bft-assets")
     assert not bare.changed and buckets.requests() == 1, "only the lookup: policy and CORS were not asked about"
     assert buckets.sim.client("production").get_bucket_cors(Bucket="bft-assets")["CORSRules"]
 
@@ -85,21 +86,19 @@ def test_unmanaged_parts_are_not_read_or_written(buckets: Buckets) -> None:
 def test_a_hand_made_policy_is_replaced_when_public_read_is_asked(buckets: Buckets) -> None:
     s3 = buckets.sim.client("production")
     s3.create_bucket(Bucket="bft-assets")
-    s3.put_bucket_policy(
-        Bucket="bft-assets",
-        Policy='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:GetObject"],"Resource":"arn:aws:s3:::bft-assets/public/*"}]}',
-    )
-    result, _ = buckets.run(diff=True, name="bft-assets", public_read=True)
+    narrower = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::bft-assets/public/*"}
+    s3.put_bucket_policy(Bucket="bft-assets", Policy=json.dumps({"Version": "2012-10-17", "Statement": [narrower]}))
+    result = buckets.run(diff=True, name="bft-assets", public_read=True)
     assert result["changed_parts"] == ["policy"]
     assert result["diff"]["before"]["public_read"] is False
     assert result["diff"]["before"]["policy"]["Statement"][0]["Resource"] == ["arn:aws:s3:::bft-assets/public/*"]
-    steady, _ = buckets.run(name="bft-assets", public_read=True)
+    steady = buckets.run(name="bft-assets", public_read=True)
     assert not steady.changed
 
 
 def test_the_endpoint_comes_from_the_environment(buckets: Buckets) -> None:
     args = {"name": "bft-assets", **buckets.credentials("production")}
-    result, _ = buckets.ansible.module("boltfoundry.infra.s3_bucket", {**args, "location": "fsn1"}, env={"S3_ENDPOINT_FSN1": buckets.sim.endpoints["fsn1"]})
+    result = buckets.ansible.module("boltfoundry.infra.s3_bucket", {**args, "location": "fsn1"}, env={"S3_ENDPOINT_FSN1": buckets.sim.endpoints["fsn1"]})[0]
     assert result.changed and result["bucket"]["endpoint_url"] == buckets.sim.endpoints["fsn1"]
     assert [b["Name"] for b in buckets.sim.client("production", "fsn1").list_buckets()["Buckets"]] == ["bft-assets"]
 
@@ -113,5 +112,5 @@ def test_the_endpoint_comes_from_the_environment(buckets: Buckets) -> None:
 )
 def test_bad_names_are_refused_before_any_request(buckets: Buckets, args: dict[str, str], message: str) -> None:
     args = {**args, **buckets.credentials("production"), "endpoint_url": buckets.sim.endpoints["hel1"]}
-    result, _ = buckets.ansible.module("boltfoundry.infra.s3_bucket", args)
+    result = buckets.ansible.module("boltfoundry.infra.s3_bucket", args)[0]
     assert result.failed and result.msg.startswith(message) and buckets.requests() == 0

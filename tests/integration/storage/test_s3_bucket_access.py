@@ -8,7 +8,7 @@ from tests.integration.storage.conftest import Buckets
 def test_another_projects_bucket_is_refused_and_left_alone(buckets: Buckets) -> None:
     buckets.sim.client("ci").create_bucket(Bucket="bft-run-records")
     for check in (True, False):
-        refused, _ = buckets.run(project="production", check=check, name="bft-run-records", public_read=True)
+        refused = buckets.run(project="production", check=check, name="bft-run-records", public_read=True)
         assert refused.failed and buckets.requests(mutating=True) == 0
         assert refused.msg == (
             "These S3 credentials may not use the bucket bft-run-records (AccessDenied) while looking up the bucket bft-run-records:"
@@ -20,7 +20,7 @@ def test_another_projects_bucket_is_refused_and_left_alone(buckets: Buckets) -> 
 
 def test_a_name_held_in_another_location_is_taken(buckets: Buckets) -> None:
     buckets.run(location="fsn1", name="bft-assets")
-    taken, _ = buckets.run(location="hel1", name="bft-assets")
+    taken = buckets.run(location="hel1", name="bft-assets")
     assert taken.failed and taken.msg.startswith("The bucket name bft-assets is taken (BucketAlreadyExists)")
 
 
@@ -41,19 +41,19 @@ def test_throttling_and_lost_answers_converge(buckets: Buckets) -> None:
     admin = buckets.sim.admin("hel1")
     admin.add_fault(method="PUT", path=r"^/bft-assets$", status=503, count=2)
     admin.add_fault(method="PUT", path=r"^/bft-assets$", status=500, after=True, count=1)
-    created, _ = buckets.run(name="bft-assets", public_read=True)
+    created = buckets.run(name="bft-assets", public_read=True)
     assert created.changed and not created.failed, created.msg
     # Two throttled creates, one carried out with its answer lost, then Ceph's 200 to re-creating your own bucket.
     creates = [r for r in admin.requests() if (r["method"], r["path"], r["query"]) == ("PUT", "/bft-assets", "")]
     assert [r["status"] for r in creates] == [503, 503, 500, 200]
     assert [b["Name"] for b in buckets.sim.client("production").list_buckets()["Buckets"]] == ["bft-assets"]
-    again, _ = buckets.run(name="bft-assets", public_read=True)
+    again = buckets.run(name="bft-assets", public_read=True)
     assert not again.changed
 
 
 def test_when_retries_run_out_the_run_fails_in_one_sentence(buckets: Buckets) -> None:
     buckets.sim.admin("hel1").add_fault(path=r"^/bft-assets$", status=503)
-    failed, _ = buckets.run(name="bft-assets", max_retries=1)
+    failed = buckets.run(name="bft-assets", max_retries=1)
     assert failed.failed
     assert (
         failed.msg == f"S3 at {buckets.sim.endpoints['hel1']} refused looking up the bucket bft-assets (HTTP 503, SlowDown: Please reduce your request rate)."
