@@ -39,6 +39,7 @@ except ImportError as exc:  # reported by client() with missing_required_lib
     class EndpointConnectionError(BotoCoreError):  # type: ignore[no-redef]
         pass
 
+
 DEFAULT_ENDPOINT = "https://{location}.your-objectstorage.com"
 ENDPOINT_ENV = "S3_ENDPOINT_{LOCATION}"
 DEFAULT_MAX_RETRIES = 4

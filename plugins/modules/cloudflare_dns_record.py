@@ -250,6 +250,7 @@ from ansible_collections.boltfoundry.infra.plugins.module_utils.cloudflare_api i
     CloudflareApiError,
     CloudflareModule,
     cloudflare_argument_spec,
+    normalize_domain,
 )
 from ansible_collections.boltfoundry.infra.plugins.module_utils.cloudflare_records import (
     DATA_FIELDS,
@@ -283,9 +284,10 @@ class DnsRecord(CloudflareModule):
 
     def run(self) -> None:
         try:
+            value = self.checked_value()  # before any request: bad input costs nothing
             self.zone = self.resolve_zone(self.module.params["zone"], self.module.params["zone_id"])
             self.result["zone"] = self.zone
-            self.desired = self.build_desired()
+            self.desired = self.build_desired(value)
             same_name = self.records_of_name()
             plan = self.plan(same_name)
             self.report(same_name, plan)
@@ -298,7 +300,8 @@ class DnsRecord(CloudflareModule):
         self.exit()
 
     # -- what is asked -----------------------------------------------------------------
-    def build_desired(self) -> Desired:
+    def checked_value(self) -> Dict[str, Any]:
+        """The options checked against each other, and the record's value as Cloudflare stores it."""
         p = self.module.params
         record_type = p["type"]
         present = p["state"] == "present"
@@ -321,13 +324,22 @@ class DnsRecord(CloudflareModule):
         marker = p["managed_marker"]
         if marker is not None and present and marker not in (p["comment"] or ""):
             raise RecordError(f"comment must contain the managed_marker {marker!r}, so that later runs recognise the record as theirs.")
-        if self.module.params["proxied"] and p["ttl"] != 1:
+        if p["name"].strip().endswith(".") and p["zone"]:
+            full_name(p["name"], normalize_domain(p["zone"]))  # a full name outside the zone is refused here already
+        if p["proxied"] and p["ttl"] != 1:
             self.module.warn(f"ttl={p['ttl']} is ignored: Cloudflare keeps proxied records at ttl 1 (automatic).")
+        return {
+            "content": normalize_content(record_type, p["content"]) if p["content"] is not None else None,
+            "data": normalize_data(record_type, p["data"]) if p["data"] is not None else None,
+        }
+
+    def build_desired(self, value: Dict[str, Any]) -> Desired:
+        p = self.module.params
         return Desired(
             name=full_name(p["name"], self.zone["name"]),
-            type=record_type,
-            content=normalize_content(record_type, p["content"]) if p["content"] is not None else None,
-            data=normalize_data(record_type, p["data"]) if p["data"] is not None else None,
+            type=p["type"],
+            content=value["content"],
+            data=value["data"],
             priority=p["priority"],
             ttl=p["ttl"],
             proxied=p["proxied"],
@@ -387,9 +399,7 @@ class DnsRecord(CloudflareModule):
                 return
             except _Ambiguous:
                 if attempt == 2:
-                    raise CloudflareApiError(
-                        f"The records named {self.wanted.name} kept changing while this task wrote them; run it again."
-                    ) from None
+                    raise CloudflareApiError(f"The records named {self.wanted.name} kept changing while this task wrote them; run it again.") from None
                 plan = self.plan(self.records_of_name())
 
     def apply(self, plan: Plan) -> None:

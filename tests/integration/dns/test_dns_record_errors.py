@@ -88,9 +88,9 @@ def test_no_token_at_all(dns: DnsRecords) -> None:
         ({"type": "A", "content": "203.0.113.10", "managed_marker": "ours"}, "comment must contain the managed_marker 'ours'"),
     ],
 )
-def test_bad_input_is_refused_before_any_write(dns: DnsRecords, args: dict[str, object], message: str) -> None:
+def test_bad_input_is_refused_before_any_request(dns: DnsRecords, args: dict[str, object], message: str) -> None:
     failed = dns.run(**{"name": "www", **args})
-    assert failed.failed and message in failed.msg and dns.writes() == 0
+    assert failed.failed and message in failed.msg and dns.sim.admin.requests() == []
     one_sentence(failed.msg)
 
 
