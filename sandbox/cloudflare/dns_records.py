@@ -6,7 +6,9 @@ where a CNAME exists (81054), proxying only A/AAAA/CNAME (1004/9004), proxied
 records reading back with ttl 1, ttl 1 or 60-86400 (1004/9021), A/AAAA content
 that must be an address (9005/9006), a CNAME pointing at itself (1004/9039),
 and the plan's record-tag quota (1004/9300). Record objects carry no zone_id or
-zone_name, as the API stopped sending them in 2024.
+zone_name, as the API stopped sending them in 2024. CAA and SRV records are
+written through their ``data`` object and read back with ``data`` and a
+``content`` string formatted from it.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ if TYPE_CHECKING:
 
 PROXIABLE_TYPES = frozenset({"A", "AAAA", "CNAME"})
 ADDRESS_TYPES = frozenset({"A", "AAAA"})
-SIMULATED_TYPES = ("A", "AAAA", "CNAME", "TXT", "MX")
+SIMULATED_TYPES = ("A", "AAAA", "CNAME", "TXT", "MX", "CAA", "SRV")
+# Types written through a ``data`` object rather than ``content``.
+DATA_TYPES = frozenset({"CAA", "SRV"})
+CAA_TAGS = ("issue", "issuewild", "iodef")
 # Known to Cloudflare, not modelled here: writing one is refused with a message that says so.
-OTHER_CLOUDFLARE_TYPES = frozenset(
-    {"CAA", "CERT", "DNSKEY", "DS", "HTTPS", "LOC", "NAPTR", "NS", "OPENPGPKEY", "PTR", "SMIMEA", "SRV", "SSHFP", "SVCB", "TLSA", "URI"}
-)
+OTHER_CLOUDFLARE_TYPES = frozenset({"CERT", "DNSKEY", "DS", "HTTPS", "LOC", "NAPTR", "NS", "OPENPGPKEY", "PTR", "SMIMEA", "SSHFP", "SVCB", "TLSA", "URI"})
 # Settings a record type accepts (echoed back only when set).
 SETTINGS = {"A": {"ipv4_only", "ipv6_only"}, "AAAA": {"ipv4_only", "ipv6_only"}, "CNAME": {"flatten_cname", "ipv4_only", "ipv6_only"}}
 AUTOMATIC_TTL = 1
@@ -50,6 +53,7 @@ class Record:
     tags: list[str] = field(default_factory=list)
     settings: dict[str, bool] = field(default_factory=dict)
     priority: int | None = None
+    data: dict[str, Any] | None = None
     private_routing: bool | None = None
     created_on: str = field(default_factory=now)
     modified_on: str = field(default_factory=now)
@@ -70,6 +74,8 @@ class Record:
         data: dict[str, Any] = {"id": self.id, "name": self.name, "type": self.type, "content": self.content}
         if self.priority is not None:
             data["priority"] = self.priority
+        if self.data is not None:
+            data["data"] = dict(self.data)
         if self.private_routing is not None:
             data["private_routing"] = self.private_routing
         data.update(
@@ -146,6 +152,43 @@ def _content(record_type: str, raw: Any, name: str) -> str:
     return raw
 
 
+def _uint(data: dict[str, Any], key: str, maximum: int) -> int:
+    value = data.get(key)
+    if value is None:
+        raise required_data(key)
+    # The SDK types these as numbers: 10 and 10.0 are the same value.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or not 0 <= value <= maximum:
+        raise envelope.invalid_field(f"data.{key}", f"an integer from 0 to {maximum}")
+    return int(value)
+
+
+def required_data(key: str) -> envelope.CloudflareError:
+    return envelope.required_field(f"data.{key}")
+
+
+def _data(record_type: str, raw: Any) -> tuple[dict[str, Any], str]:
+    """The ``data`` object of a CAA or SRV record as stored, and the ``content`` formatted from it.
+
+    The content formats are the simulator's reading of the SDK's field descriptions
+    (CAA: flags, tag, quoted value; SRV: priority, weight, port, target).
+    """
+    if not isinstance(raw, dict):
+        raise envelope.required_field("data")
+    if record_type == "CAA":
+        flags = _uint(raw, "flags", 255)
+        tag, value = raw.get("tag"), raw.get("value")
+        if tag not in CAA_TAGS:
+            raise envelope.invalid_field("data.tag", "one of " + ", ".join(CAA_TAGS))
+        if not isinstance(value, str) or not value.strip() or '"' in value:
+            raise envelope.invalid_content(record_type)
+        return {"flags": flags, "tag": tag, "value": value}, f'{flags} {tag} "{value}"'
+    priority, weight, port = _uint(raw, "priority", 65535), _uint(raw, "weight", 65535), _uint(raw, "port", 65535)
+    target = _hostname(raw["target"]) if isinstance(raw.get("target"), str) else None
+    if target is None:
+        raise envelope.invalid_content(record_type)
+    return {"priority": priority, "weight": weight, "port": port, "target": target}, f"{priority} {weight} {port} {target}"
+
+
 def _bool(body: dict[str, Any], key: str, default: bool | None) -> bool | None:
     value = body.get(key, default)
     if value is not None and not isinstance(value, bool):
@@ -176,7 +219,14 @@ def build(zone: Zone, body: Any, base: Record | None = None, *, partial: bool = 
         raise envelope.invalid_type(record_type)
 
     name = full_name(body["name"], zone.name) if given("name") else (current.name if current else full_name(None, zone.name))
-    if given("content") or current is None or current.type != record_type:
+    data = None
+    if record_type in DATA_TYPES:
+        # What a CAA/SRV record says is in ``data``; a ``content`` sent with it is ignored.
+        keep = current is not None and current.type == record_type and not given("data")
+        data, content = _data(record_type, current.data if keep and current else body.get("data"))
+        if record_type == "SRV" and not re.match(r"^_[a-z0-9-]+\._[a-z]+\.", name):
+            raise envelope.invalid_name()
+    elif given("content") or current is None or current.type != record_type:
         content = _content(record_type, body.get("content"), name)
     else:
         content = _content(record_type, current.content, name)
@@ -239,6 +289,7 @@ def build(zone: Zone, body: Any, base: Record | None = None, *, partial: bool = 
         tags=list(tags),
         settings=dict(settings),
         priority=priority,
+        data=data,
         private_routing=private_routing,
         created_on=base.created_on if base else stamp,
         modified_on=stamp,

@@ -127,8 +127,8 @@ def test_tags_exceed_the_free_plans_quota_and_comments_its_length(client: cloudf
 
 def test_a_type_the_sandbox_does_not_model_says_so(client: cloudflare.Cloudflare, cloudflare_sim: CloudflareSim) -> None:
     with pytest.raises(cloudflare.BadRequestError) as caught:
-        create(client, cloudflare_sim, name="_sip._tcp", type="SRV", data={"priority": 1, "weight": 1, "port": 5060, "target": "sip.example.test"})
-    assert "does not simulate SRV" in caught.value.body["errors"][0]["error_chain"][0]["message"]
+        create(client, cloudflare_sim, name="sub", type="NS", content="ns1.example.test")
+    assert "does not simulate NS" in caught.value.body["errors"][0]["error_chain"][0]["message"]
 
 
 def test_mx_needs_a_priority(client: cloudflare.Cloudflare, cloudflare_sim: CloudflareSim) -> None:
