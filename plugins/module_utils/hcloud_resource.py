@@ -131,6 +131,8 @@ class HcloudModule:
         ):
             if not available:
                 module.fail_json(msg=missing_required_lib(library), exception="".join(traceback.format_exception(error)))
+        if not self.params["api_token"].strip():
+            module.fail_json(msg="api_token is empty: give an API token of the Hetzner Cloud project, or set HCLOUD_TOKEN.")
         if self.params["timeout"] <= 0 or self.params["poll_interval"] <= 0:
             module.fail_json(msg="timeout and poll_interval must be more than 0 seconds.")
         self.deadline = hcloud_api.Deadline(self.params["timeout"])
@@ -213,7 +215,7 @@ class HcloudResource(HcloudModule):
         if found is None:
             if self.module.check_mode:
                 return ServerRef(None, name, None)  # an earlier task of the same run may create it
-            raise Refusal(f"{option} names server '{name}', which does not exist in the project; create the server first.")
+            raise Refusal(f"{option} is '{name}', but the project has no server of that name; create the server first.")
         return ServerRef(found.id, found.id, found.location.name if found.location is not None else None)
 
     def owned(self, model: Any) -> bool:
@@ -303,6 +305,7 @@ class HcloudResource(HcloudModule):
                 rounds += 1
                 model = self.recover(step)
                 if step.creates and model is None and hcloud_errors.code_of(exc) == "uniqueness_error":
+                    self.doing = step.describe
                     raise  # not an earlier try of ours: another resource holds the name or key
                 plan = self.plan(model)
                 if not plan.steps:

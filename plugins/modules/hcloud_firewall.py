@@ -248,7 +248,7 @@ class Firewall(HcloudResource):
                 self.doing = f"looking up server '{name}' for {self.label}"
                 found = self.client.servers.get_by_name(name)
                 if found is None and not self.module.check_mode:
-                    raise Refusal(f"servers names '{name}', which does not exist in the project.")
+                    raise Refusal(f"servers has '{name}', but the project has no server of that name.")
                 number = found.id if found is not None else None
             wanted.append(number if number is not None else name)
         return sorted(set(wanted), key=str)
@@ -277,23 +277,10 @@ class Firewall(HcloudResource):
             after["rules"] = rules
             plan.add(f"setting the rules of {self.label}", lambda: actions_of(model.set_rules([FirewallRule(**rule) for rule in rules])))
         if servers is not None:
-            add = [server for server in servers if server not in after["servers"]]
-            remove = [server for server in after["servers"] if server not in servers]
-            if remove:
-                plan.add(f"removing {self.label} from servers {remove}", lambda: actions_of(model.remove_from_resources([server_target(s) for s in remove])))
-            if add:
-                plan.add(f"applying {self.label} to servers {add}", lambda: actions_of(model.apply_to_resources([server_target(s) for s in add])))
+            self.plan_targets(model, plan, after["servers"], servers, "servers", server_target)
             after["servers"] = servers
         if selectors is not None:
-            add = [selector for selector in selectors if selector not in after["label_selectors"]]
-            remove = [selector for selector in after["label_selectors"] if selector not in selectors]
-            if remove:
-                plan.add(
-                    f"removing {self.label} from label selectors {remove}",
-                    lambda: actions_of(model.remove_from_resources([selector_target(s) for s in remove])),
-                )
-            if add:
-                plan.add(f"applying {self.label} to label selectors {add}", lambda: actions_of(model.apply_to_resources([selector_target(s) for s in add])))
+            self.plan_targets(model, plan, after["label_selectors"], selectors, "label selectors", selector_target)
             after["label_selectors"] = selectors
         if labels is not None and labels != after["labels"]:
             after["labels"] = labels
@@ -301,6 +288,15 @@ class Firewall(HcloudResource):
         if plan.steps:
             self.require_owned(model, "change")
         return plan
+
+    def plan_targets(self, model, plan, current, wanted, what, target):
+        """Steps that make the firewall apply to exactly ``wanted`` (server IDs or label selectors)."""
+        remove = [item for item in current if item not in wanted]
+        add = [item for item in wanted if item not in current]
+        if remove:
+            plan.add(f"removing {self.label} from {what} {remove}", lambda: actions_of(model.remove_from_resources([target(item) for item in remove])))
+        if add:
+            plan.add(f"applying {self.label} to {what} {add}", lambda: actions_of(model.apply_to_resources([target(item) for item in add])))
 
     def create(self, rules, labels, servers, selectors):
         created = self.client.firewalls.create(

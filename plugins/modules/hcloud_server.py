@@ -261,7 +261,7 @@ class ServerModule(HcloudResource):
                 self.doing = f"looking up firewall '{name}' for {self.label}"
                 found = self.client.firewalls.get_by_name(name)
                 if found is None and not self.module.check_mode:
-                    raise Refusal(f"firewalls names '{name}', which does not exist in the project; create it first (hcloud_firewall).")
+                    raise Refusal(f"firewalls has '{name}', but the project has no firewall of that name; create it first (hcloud_firewall).")
                 number = found.id if found is not None else None
             wanted.append(number if number is not None else name)
         return wanted
@@ -280,6 +280,7 @@ class ServerModule(HcloudResource):
         wanted_type = self.params.get("server_type")
         if wanted_type and wanted_type != after["server_type"]:
             self.plan_type_change(model, plan, wanted_type)
+            after["server_type"] = wanted_type
             status = "off" if state == "stopped" or (state == "present" and model.status == "off") else "running"
         if self.params.get("image") and self.params["image"] != after["image"]:
             plan.warnings.append(
