@@ -277,10 +277,10 @@ class Firewall(HcloudResource):
             after["rules"] = rules
             plan.add(f"setting the rules of {self.label}", lambda: actions_of(model.set_rules([FirewallRule(**rule) for rule in rules])))
         if servers is not None:
-            self.plan_targets(model, plan, after["servers"], servers, "servers", server_target)
+            self.plan_targets(model, plan, (after["servers"], servers), "servers", server_target)
             after["servers"] = servers
         if selectors is not None:
-            self.plan_targets(model, plan, after["label_selectors"], selectors, "label selectors", selector_target)
+            self.plan_targets(model, plan, (after["label_selectors"], selectors), "label selectors", selector_target)
             after["label_selectors"] = selectors
         if labels is not None and labels != after["labels"]:
             after["labels"] = labels
@@ -289,8 +289,9 @@ class Firewall(HcloudResource):
             self.require_owned(model, "change")
         return plan
 
-    def plan_targets(self, model, plan, current, wanted, what, target):
-        """Steps that make the firewall apply to exactly ``wanted`` (server IDs or label selectors)."""
+    def plan_targets(self, model, plan, current_and_wanted, what, target):
+        """Steps that make the firewall apply to exactly the wanted server IDs or label selectors instead of the current ones."""
+        current, wanted = current_and_wanted
         remove = [item for item in current if item not in wanted]
         add = [item for item in wanted if item not in current]
         if remove:

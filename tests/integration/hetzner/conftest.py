@@ -16,7 +16,8 @@ ROLE = "boltfoundry.infra.hetzner"
 PUBLIC_KEY = public_key(1)
 # The role's task names, as the results callback reports them.
 SSH_KEY, FIREWALL, SERVER, VOLUME, FLOATING_IP, SERVER_FINISHED = (
-    f"{ROLE} : {name}" for name in ("SSH key", "Firewall", "Server", "Volume, attached to the server", "Floating IP, assigned to the server", "Server, finished")
+    f"{ROLE} : {name}"
+    for name in ("SSH key", "Firewall", "Server", "Volume, attached to the server", "Floating IP, assigned to the server", "Server, finished")
 )
 
 
@@ -41,7 +42,12 @@ def role_play(**overrides: Any) -> list[dict[str, Any]]:
             "name": "on the added host",
             "hosts": "hetzner",
             "gather_facts": False,
-            "tasks": [{"name": "host facts", "ansible.builtin.debug": {"msg": "{{ {'ansible_host': ansible_host, 'volume': hetzner_volume, 'floating_ip': hetzner_floating_ip} }}"}}],
+            "tasks": [
+                {
+                    "name": "host facts",
+                    "ansible.builtin.debug": {"msg": "{{ {'ansible_host': ansible_host, 'volume': hetzner_volume, 'floating_ip': hetzner_floating_ip} }}"},
+                }
+            ],
         },
     ]
 

@@ -73,7 +73,7 @@ def test_a_run_killed_right_after_the_server_post_converges_on_the_next_run(ansi
     environment = {**ansible.base_env(), **hcloud_sim.env()}
     # The next request after the POST waits, so the run is surely still inside the server task when it is killed.
     hcloud_sim.admin.add_fault(method="GET", path="^/v1/servers$", latency=2.0)
-    process = subprocess.Popen(  # noqa: S603 - our own ansible-playbook
+    process = subprocess.Popen(
         [ANSIBLE_PLAYBOOK, str(playbook), "-i", "localhost,"],
         cwd=tmp_path,
         env=environment,

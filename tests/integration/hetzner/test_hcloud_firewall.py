@@ -21,7 +21,12 @@ def test_rules_servers_and_label_selectors(ansible: AnsibleRunner, hcloud_sim: H
         task("create", "hcloud_firewall", {"name": "web", "rules": RULES, "servers": ["web"]}),
         # The same rules in another order, with addresses written differently: nothing to do.
         task("same rules", "hcloud_firewall", {"name": "web", "rules": [dict(RULES[1], source_ips=["::0/0", "0.0.0.0/0"]), RULES[0]]}),
-        task("one more rule", "hcloud_firewall", {"name": "web", "rules": [*RULES, {"direction": "in", "protocol": "tcp", "port": "443", "source_ips": EVERYONE}]}, diff=True),
+        task(
+            "one more rule",
+            "hcloud_firewall",
+            {"name": "web", "rules": [*RULES, {"direction": "in", "protocol": "tcp", "port": "443", "source_ips": EVERYONE}]},
+            diff=True,
+        ),
         task("by label instead", "hcloud_firewall", {"name": "web", "servers": [], "label_selectors": ["role=web"]}, diff=True),
         task("by label again", "hcloud_firewall", {"name": "web", "servers": [], "label_selectors": ["role=web"]}),
     ]

@@ -48,11 +48,15 @@ def test_a_wrong_token_says_which_option_to_check_and_never_shows_the_token(ansi
     result = run.task("read")
     assert result.failed
     assert result.msg.startswith("Listing servers failed: the API answered unable to authenticate (unauthorized, correlation id ")
-    assert result.msg.endswith("Check api_token (or HCLOUD_TOKEN): it must be a current API token of the Hetzner Cloud project (Console, Security, API tokens).")
+    assert result.msg.endswith(
+        "Check api_token (or HCLOUD_TOKEN): it must be a current API token of the Hetzner Cloud project (Console, Security, API tokens)."
+    )
     assert result["failure"]["code"] == "unauthorized" and result["failure"]["correlation_id"]
     assert wrong not in run.output  # not even at -vvvv
 
-    missing = ansible.playbook(tasks_play([{"name": "read", "boltfoundry.infra.hcloud_info": {}}]), env={"HCLOUD_TOKEN": "", "HCLOUD_ENDPOINT": hcloud_sim.api_endpoint})
+    missing = ansible.playbook(
+        tasks_play([{"name": "read", "boltfoundry.infra.hcloud_info": {}}]), env={"HCLOUD_TOKEN": "", "HCLOUD_ENDPOINT": hcloud_sim.api_endpoint}
+    )
     assert missing.task("read").msg == "api_token is empty: give an API token of the Hetzner Cloud project, or set HCLOUD_TOKEN."
 
 
