@@ -11,7 +11,7 @@ the module's deadline, not after a number of polls.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils.hcloud_api import Pacing
 
@@ -52,22 +52,62 @@ def action_dict(action: Any) -> Dict[str, Any]:
     }
 
 
+class Progress:
+    """When running actions will end, judged from how their ``progress`` grew between our polls.
+
+    Only our own clock is used (the API's ``started`` comes from another
+    clock). An action whose progress has not grown yet gives no estimate,
+    and then neither does the set.
+    """
+
+    def __init__(self) -> None:
+        self._first: Dict[int, Tuple[float, int]] = {}
+
+    def seen(self, action: Dict[str, Any], now: float) -> None:
+        progress = action.get("progress") or 0
+        if action["id"] not in self._first and progress > 0:
+            self._first[action["id"]] = (now, progress)
+
+    def remaining(self, actions: List[Dict[str, Any]], now: float) -> Optional[float]:
+        """Seconds until the last of ``actions`` ends, or None when one of them gives no estimate."""
+        longest = 0.0
+        for action in actions:
+            first = self._first.get(action["id"])
+            progress = action.get("progress") or 0
+            if first is None or progress <= first[1] or now <= first[0]:
+                return None
+            rate = (progress - first[1]) / (now - first[0])
+            longest = max(longest, (100 - progress) / rate)
+        return longest
+
+
 def wait_for(client: Any, actions: Iterable[Any], pacing: Pacing) -> List[Dict[str, Any]]:
-    """Wait until every action has ended; raise ``ActionFailed`` on the first failed one, ``WaitTimeout`` at the deadline."""
+    """Wait until every action has ended; raise ``ActionFailed`` on the first failed one, ``WaitTimeout`` at the deadline.
+
+    Polls back off from ``pacing.first`` up to its cap; once every pending
+    action's progress has grown between two polls, the next poll comes when
+    they should have ended, if that is sooner (at least a quarter step on).
+    """
     known = {item["id"]: item for item in (action_dict(action) for action in actions if action is not None)}
     for action in known.values():
         if action["status"] == "error":
             raise ActionFailed(action)
     pending = {action_id for action_id, action in known.items() if action["status"] == "running"}
+    progress = Progress()
     attempt = 0
     while pending:
         delay = pacing.delay(attempt)
+        estimate = progress.remaining([known[action_id] for action_id in pending], pacing.clock())
+        if estimate is not None:
+            delay = min(delay, max(estimate, pacing.first / 4))
         if not pacing.deadline.allows(delay):
             raise WaitTimeout([known[action_id] for action_id in sorted(pending)], pacing.deadline.seconds)
         pacing.sleep(delay)
         attempt += 1
+        now = pacing.clock()
         for action in _fetch(client, sorted(pending)):
             known[action["id"]] = action
+            progress.seen(action, now)
             if action["status"] == "error":
                 raise ActionFailed(action)
             if action["status"] != "running":

@@ -74,11 +74,12 @@ class Deadline:
 class Pacing:
     """Capped exponential backoff from ``first`` seconds, bounded by a ``Deadline``."""
 
-    def __init__(self, first: float, deadline: Deadline, sleep: Any = time.sleep) -> None:
+    def __init__(self, first: float, deadline: Deadline, sleep: Any = time.sleep, clock: Any = time.monotonic) -> None:
         self.first = first
         self.cap = first * BACKOFF_CAP_FACTOR
         self.deadline = deadline
         self._sleep = sleep
+        self.clock = clock
 
     def delay(self, attempt: int) -> float:
         """The wait before try ``attempt + 1``: first, 2 x first, 4 x first, ... up to the cap."""

@@ -192,3 +192,14 @@ def test_uniqueness_is_transient_only_for_a_create_that_may_have_met_itself() ->
     msg, failure = hcloud_errors.describe(gateway, "reading server 'a'")
     assert hcloud_errors.is_transient(gateway) and failure["details"] == {"content": "<html>"}
     assert msg.endswith("This is usually temporary: run again; the module finds what an earlier attempt created instead of creating it twice.")
+
+
+def test_the_end_of_actions_is_estimated_only_once_each_has_made_progress() -> None:
+    progress = hcloud_actions.Progress()
+    create = {"id": 1, "progress": 10}
+    queued = {"id": 2, "progress": 0}  # starts when the first ends
+    progress.seen(create, now=100.0)
+    progress.seen(queued, now=100.0)
+    assert progress.remaining([dict(create, progress=30)], now=102.0) == 7.0  # 10 %/s, 70 % to go
+    assert progress.remaining([dict(create, progress=30), queued], now=102.0) is None  # the queued one tells nothing yet
+    assert progress.remaining([dict(create, progress=10)], now=105.0) is None  # no growth, no estimate
