@@ -7,7 +7,9 @@ attach_volume 5 s, assign_floating_ip 3 s, ...) times 1/BENCH_HCLOUD_SPEED
 seconds x speed), so runs at different speeds compare.
 
 - sum of actions: every action the run started, end to end, as if one
-  after another;
+  after another; span: from the first action's start to the last one's end
+  (the wall time without Ansible's start-up and the tasks before the first
+  action);
 - longest chain: create_server -> start_server -> attach_volume ->
   assign_floating_ip, which cannot overlap because each needs the server
   free (the volume's creation, the firewall's application and the
@@ -28,9 +30,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CHAIN = ("create_server", "start_server", "attach_volume", "assign_floating_ip")
-PUBLIC_KEY = (
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB bench@sandbox"  # a syntactically valid test key
-)
+PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB bench@sandbox"  # a syntactically valid test key
 
 
 def _collection_on_path(root: Path) -> str:
@@ -130,7 +130,8 @@ def _scenario(label: str, plays: list[dict[str, Any]], speed: float, collections
     simulated = wall * speed
     print(
         f"  {label:<22} wall {wall:6.1f} s = {simulated:6.1f} sim s | actions: {len(actions):2d}, sum {total:5.1f} s, "
-        f"span {span:5.1f} s | chain {chain:.0f} s | wall/sum {simulated / total:4.2f}  wall/chain {simulated / chain:4.2f} | "
+        f"span {span:5.1f} s | chain {chain:.0f} s | wall/sum {simulated / total:4.2f}  wall/chain {simulated / chain:4.2f}  "
+        f"span/chain {span / chain:4.2f} | "
         f"requests {requests}, second run {reads} reads"
     )
 

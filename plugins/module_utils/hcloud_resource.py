@@ -135,6 +135,8 @@ class HcloudModule:
             module.fail_json(msg="api_token is empty: give an API token of the Hetzner Cloud project, or set HCLOUD_TOKEN.")
         if self.params["timeout"] <= 0 or self.params["poll_interval"] <= 0:
             module.fail_json(msg="timeout and poll_interval must be more than 0 seconds.")
+        # An empty HCLOUD_ENDPOINT in the environment means the default, as no variable would.
+        self.params["api_endpoint"] = self.params["api_endpoint"] or hcloud_api.DEFAULT_ENDPOINT
         self.deadline = hcloud_api.Deadline(self.params["timeout"])
         self.pacing = hcloud_api.Pacing(self.params["poll_interval"], self.deadline)
         self.client = hcloud_api.build_client(self.params["api_token"], self.params["api_endpoint"], self.pacing, COLLECTION_VERSION)

@@ -128,3 +128,13 @@ def test_the_role_plans_creates_rests_changes_refuses_and_tears_down(ansible: An
     assert client.volumes.get_all() == [] and client.floating_ips.get_all() == []
     assert client.ssh_keys.get_all() == [] and client.firewalls.get_all() == []
     assert ansible.playbook(role_play(hetzner_state="absent"), env=env).assert_ok().changed() == 0
+
+
+def test_in_a_play_of_several_hosts_the_role_runs_once_on_the_controller_with_the_token_as_a_variable(ansible: AnsibleRunner, hcloud_sim: HcloudSim) -> None:
+    plays = role_play(hetzner_api_token=hcloud_sim.token(), hetzner_api_endpoint=hcloud_sim.api_endpoint)
+    plays[0].update(hosts="all", vars={"ansible_connection": "local"})
+    run = ansible.playbook(plays, inventory="app1,app2,", env={"HCLOUD_TOKEN": "", "HCLOUD_ENDPOINT": ""}).assert_ok()
+    assert api_requests(hcloud_sim).count(("POST", "/v1/servers")) == 1
+    assert {result.host for result in run.tasks if result.task == SERVER} == {"app1"}  # once, for the play
+    assert run.task("host facts").host == NAME
+    no_secret_in(run, hcloud_sim)
