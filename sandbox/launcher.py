@@ -94,6 +94,28 @@ SIMULATORS: tuple[Simulator, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class FileWorld:
+    """A stand-in with no process: its world is a file under the sandbox folder.
+
+    ``prepare`` names a function ``(folder) -> env lines`` that creates the
+    world when it is missing (keeping it between runs) and says how to reach it.
+    """
+
+    name: str
+    module: str
+    prepare: str
+
+    def env_lines(self, directory: Path) -> dict[str, str]:
+        function = getattr(importlib.import_module(self.module), self.prepare)
+        return dict(function(directory / self.name))
+
+
+# 1Password's SDK talks to a native core in-process, not over HTTP: the
+# simulated core reads and writes a vault file the plugins are pointed at.
+FILE_WORLDS: tuple[FileWorld, ...] = (FileWorld(name="onepassword", module="sandbox.onepassword.demo", prepare="prepare"),)
+
+
 @dataclass
 class Running:
     name: str
@@ -211,18 +233,26 @@ def _save(directory: Path, running: dict[str, Running]) -> None:
     _write_private(directory / "processes.json", json.dumps(payload, indent=2) + "\n")
 
 
-def _write_env(directory: Path, running: dict[str, Running], simulators: Sequence[Simulator]) -> Path:
+def _write_env(directory: Path, running: dict[str, Running], simulators: Sequence[Simulator], worlds: dict[str, dict[str, str]]) -> Path:
     lines = ["# Written by `python -m sandbox up`: addresses and sandbox credentials of the running simulators."]
     for simulator in simulators:
         if simulator.name in running:
             lines += [f"{key}={value}" for key, value in simulator.env_lines(running[simulator.name].urls).items()]
+    for env in worlds.values():
+        lines += [f"{key}={value}" for key, value in env.items()]
     path = directory / "endpoints.env"
     _write_private(path, "\n".join(lines) + "\n")
     return path
 
 
 # -- the commands ----------------------------------------------------------------------------------
-def up(directory: Path = DEFAULT_DIR, idle_exit: float = DEFAULT_IDLE_EXIT, simulators: Sequence[Simulator] = SIMULATORS, out: TextIO = sys.stdout) -> int:
+def up(
+    directory: Path = DEFAULT_DIR,
+    idle_exit: float = DEFAULT_IDLE_EXIT,
+    simulators: Sequence[Simulator] = SIMULATORS,
+    out: TextIO = sys.stdout,
+    file_worlds: Sequence[FileWorld] = FILE_WORLDS,
+) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     recorded = _load(directory)
     running: dict[str, Running] = {}
@@ -242,12 +272,21 @@ def up(directory: Path = DEFAULT_DIR, idle_exit: float = DEFAULT_IDLE_EXIT, simu
         _save(directory, {**recorded, **running})
         out.write(f"{simulator.name:<11} started  pid {entry.pid:<7} {' '.join(entry.urls.values())}\n")
     _save(directory, running)
-    env = _write_env(directory, running, simulators)
+    worlds = {}
+    for world in file_worlds:
+        worlds[world.name] = world.env_lines(directory)
+        out.write(f"{world.name:<11} ready    (no process) {directory / world.name}\n")
+    env = _write_env(directory, running, simulators, worlds)
     out.write(f"wrote {env} (load it with: set -a; . {env}; set +a)\n")
     return 0
 
 
-def status(directory: Path = DEFAULT_DIR, simulators: Sequence[Simulator] = SIMULATORS, out: TextIO = sys.stdout) -> int:
+def status(
+    directory: Path = DEFAULT_DIR,
+    simulators: Sequence[Simulator] = SIMULATORS,
+    out: TextIO = sys.stdout,
+    file_worlds: Sequence[FileWorld] = FILE_WORLDS,
+) -> int:
     recorded = _load(directory)
     for simulator in simulators:
         entry = recorded.get(simulator.name)
@@ -260,6 +299,9 @@ def status(directory: Path = DEFAULT_DIR, simulators: Sequence[Simulator] = SIMU
             out.write(f"{simulator.name:<11} running  pid {entry.pid:<7} {urls}  state {directory / (simulator.name + '.json')}\n")
         else:
             out.write(f"{simulator.name:<11} gone     (pid {entry.pid} no longer answers; `up` starts it again)\n")
+    for world in file_worlds:
+        state = "ready   " if (directory / world.name).is_dir() else "stopped "
+        out.write(f"{world.name:<11} {state} (no process) {directory / world.name}\n")
     return 0
 
 

@@ -32,8 +32,8 @@ HINTS = {
     "unauthorized": "Check api_token (or HCLOUD_TOKEN): it must be a current API token of the Hetzner Cloud project (Console, Security, API tokens).",
     "forbidden": "The token may only read: create a Read & Write API token for the project.",
     "rate_limit_exceeded": (
-        "The project's request budget is used up; requests come back one per second (3600 an hour): wait a few minutes, "
-        "or raise timeout so that the module waits for them."
+        "The project's request budget is used up (3600 requests an hour unless Hetzner set another, given back one at a time): "
+        "wait a few minutes and run again, or raise timeout so that the module waits for them."
     ),
     "locked": (
         "Another action is changing this resource (another task, a run still going on, or the Console): wait for it to end and run again, or raise timeout."

@@ -113,16 +113,21 @@ def run(argv: List[str], cwd: str, *, timeout: float, log_path: str, mask: Maske
 
 
 def _stop_group(process: subprocess.Popen) -> None:
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    """SIGTERM to Kamal's whole process group, then SIGKILL to whatever of it is left (ssh, docker)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        # Kamal may be gone while a child that ignored SIGTERM lives on in its group.
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    process.wait(timeout=5)
 
 
 def _append_log(log_path: str, completed: Completed, mask: Masker) -> None:

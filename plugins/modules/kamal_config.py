@@ -336,7 +336,11 @@ def main() -> None:
     )
     if kamal_render.YAML_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=kamal_render.YAML_IMPORT_ERROR)
-    KamalConfig(module).run()
+    try:
+        KamalConfig(module).run()
+    except files.FileWriteError as exc:
+        # The message names the path and the OS's reason, never file content.
+        module.fail_json(msg=str(exc))
 
 
 if __name__ == "__main__":

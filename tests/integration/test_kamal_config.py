@@ -135,3 +135,15 @@ def test_refusals_name_the_problem_and_write_nothing(ansible, tmp_path: Path) ->
     )
 
     assert list(app.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_fails_in_one_sentence(ansible, tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "config").write_text("a file where the config folder should be")
+    values = {"KAMAL_REGISTRY_PASSWORD": REGISTRY_TOKEN}
+    result, run = ansible.module(MODULE, arguments(app, secrets_file=str(synced_file(tmp_path, values)), secret_names=sorted(values)))
+    assert result.failed, run.output
+    assert result.msg == f"cannot read {app / 'config' / 'deploy.yml'}: NotADirectoryError: Not a directory", result.msg
+    assert "Traceback" not in run.output
+    assert not (app / ".kamal" / "secrets").exists()

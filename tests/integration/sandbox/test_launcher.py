@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import cloudflare
+import hcloud
 import pytest
 from botocore.config import Config
 
@@ -83,6 +84,13 @@ def cloudflare_client(env: dict[str, str]) -> cloudflare.Cloudflare:
     return cloudflare.Cloudflare(api_token=env["CLOUDFLARE_API_TOKEN"], base_url=env["CLOUDFLARE_BASE_URL"], max_retries=0)
 
 
+PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJvbHRmb3VuZHJ5LXNhbmRib3gtdGVzdC1rZXktMDAw sandbox"
+
+
+def hcloud_client(env: dict[str, str]) -> hcloud.Client:
+    return hcloud.Client(token=env["HCLOUD_TOKEN"], api_endpoint=env["HCLOUD_ENDPOINT"])
+
+
 def s3_client(env: dict[str, str], project: str = "PRODUCTION"):
     return boto3.client(
         "s3",
@@ -94,19 +102,38 @@ def s3_client(env: dict[str, str], project: str = "PRODUCTION"):
     )
 
 
-def test_up_status_requests_down_and_up_again(sandbox_dir: Path) -> None:
+VAULTS_SEEN = """
+import os
+from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword import Session
+print(sorted(vault.title for vault in Session(os.environ["OP_SERVICE_ACCOUNT_TOKEN"]).vaults()))
+"""
+
+
+def onepassword_vaults(env: dict[str, str], collections_path: str) -> str:
+    """What the production service account sees, through our client layer in a fresh process."""
+    run_env = {**os.environ, **env, "PYTHONPATH": os.pathsep.join([collections_path, env["PYTHONPATH"]])}
+    completed = subprocess.run([sys.executable, "-c", VAULTS_SEEN], env=run_env, capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.strip()
+
+
+def test_up_status_requests_down_and_up_again(sandbox_dir: Path, collections_path: str) -> None:
     started = sandbox(sandbox_dir, "up")
     assert started.returncode == 0, started.stderr
-    assert "cloudflare  started" in started.stdout and "s3          started" in started.stdout
+    assert all(f"{name:<11} started" in started.stdout for name in ("hcloud", "cloudflare", "s3"))
     env = read_env(sandbox_dir)
+    assert set(env) >= {"HCLOUD_ENDPOINT", "HCLOUD_TOKEN", "BF_ONEPASSWORD_SANDBOX", "OP_SERVICE_ACCOUNT_TOKEN"}
     assert set(env) >= {"CLOUDFLARE_BASE_URL", "CLOUDFLARE_API_TOKEN", "S3_ENDPOINT_HEL1", "S3_PRODUCTION_ACCESS_KEY", "S3_CI_SECRET_KEY"}
     assert (sandbox_dir / "endpoints.env").stat().st_mode & 0o777 == 0o600
 
     status = sandbox(sandbox_dir, "status")
+    assert "onepassword ready" in status.stdout
     assert "cloudflare  running" in status.stdout and env["CLOUDFLARE_BASE_URL"].removesuffix("/client/v4") in status.stdout
     assert "s3          running" in status.stdout and env["S3_ENDPOINT_HEL1"] in status.stdout
 
     # One real SDK request to each service, through what endpoints.env says.
+    ssh_key = hcloud_client(env).ssh_keys.create(name="deploy", public_key=PUBLIC_KEY)
+    assert onepassword_vaults(env, collections_path) == "['Production']"
     zone = cloudflare_client(env).zones.list(name=env["CLOUDFLARE_ZONE"]).result[0]
     record = cloudflare_client(env).dns.records.create(zone_id=zone.id, name="www", type="A", content="203.0.113.10", ttl=1)
     assert record is not None
@@ -116,11 +143,11 @@ def test_up_status_requests_down_and_up_again(sandbox_dir: Path) -> None:
     # A second up reuses what runs.
     pids = recorded_pids(sandbox_dir)
     again = sandbox(sandbox_dir, "up")
-    assert "cloudflare  reused" in again.stdout and "s3          reused" in again.stdout
+    assert all(f"{name:<11} reused" in again.stdout for name in ("hcloud", "cloudflare", "s3"))
     assert recorded_pids(sandbox_dir) == pids and read_env(sandbox_dir) == env
 
     # Down stops everything and leaves nothing listening.
-    urls = [env["CLOUDFLARE_BASE_URL"], env["S3_ENDPOINT_FSN1"], env["S3_ENDPOINT_NBG1"], env["S3_ENDPOINT_HEL1"]]
+    urls = [env["HCLOUD_ENDPOINT"], env["CLOUDFLARE_BASE_URL"], env["S3_ENDPOINT_FSN1"], env["S3_ENDPOINT_NBG1"], env["S3_ENDPOINT_HEL1"]]
     stopped = sandbox(sandbox_dir, "down")
     assert stopped.returncode == 0, stopped.stderr
     assert not [url for url in urls if listening(url)]
@@ -135,6 +162,7 @@ def test_up_status_requests_down_and_up_again(sandbox_dir: Path) -> None:
     assert [r.id for r in records] == [record.id]
     assert s3_client(env).get_object(Bucket="bft-assets", Key="index.html")["Body"].read() == b"<html/>"
     assert s3_client(env, "CI").list_buckets()["Buckets"] == []
+    assert hcloud_client(env).ssh_keys.get_by_name("deploy").id == ssh_key.id
 
 
 def test_up_restarts_only_what_died(sandbox_dir: Path) -> None:
@@ -155,7 +183,7 @@ def test_simulators_stop_by_themselves_when_idle(sandbox_dir: Path) -> None:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and any(alive(pid) for pid in pids.values()):
         time.sleep(0.2)
-    assert sandbox(sandbox_dir, "status").stdout.count("gone") == 2
+    assert sandbox(sandbox_dir, "status").stdout.count("gone") == len(pids) == len(launcher.SIMULATORS)
 
 
 def test_an_entry_whose_module_is_not_there_yet_is_skipped(tmp_path: Path) -> None:
