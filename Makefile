@@ -18,13 +18,14 @@ export PATH := $(BIN):$(PATH)
 
 PYTEST := $(BIN)/pytest
 
-# ansible-lint resolves boltfoundry.infra.* in roles from this checkout, linked
-# as a collection under .collections/self (no build, no Galaxy).
+# Collections that Galaxy would give (ansible.posix, community.general,
+# containers.podman), unpacked from the pinned `ansible` wheel by
+# `make collections`, and this checkout as boltfoundry.infra: ansible-lint and
+# molecule find them here.
 COLLECTIONS := $(abspath .collections)
-SELF_LINK := $(COLLECTIONS)/self/ansible_collections/boltfoundry/infra
-lint: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)/self
+lint molecule: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)/self:$(COLLECTIONS)/bundled
 
-.PHONY: help venv lock lint sanity unit integration test bench clean
+.PHONY: help venv lock collections lint sanity unit integration molecule test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,12 +44,14 @@ lock: ## Re-pin requirements/constraints.txt from requirements/dev.txt
 	  echo "# Regenerate with: make lock"; $(VENV).lock/bin/pip freeze; } > requirements/constraints.txt
 	rm -rf $(VENV).lock
 
-lint: venv ## ruff (lint + format check), yamllint, ansible-lint (production profile)
+collections: venv ## Unpack the collections lint and molecule need from the pinned ansible wheel (no Galaxy)
+	$(BIN)/python tools/test_collections.py
+
+lint: venv collections ## ruff (lint + format check), yamllint, ansible-lint (production profile)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint --strict .
 	$(BIN)/antsibull-changelog lint
-	@mkdir -p $(dir $(SELF_LINK)) && ln -sfn $(CURDIR) $(SELF_LINK)
 	$(BIN)/ansible-lint
 
 sanity: venv ## ansible-test sanity from a temporary ansible_collections tree
@@ -57,10 +60,13 @@ sanity: venv ## ansible-test sanity from a temporary ansible_collections tree
 unit: venv ## Unit tests (pytest tests/unit)
 	$(PYTEST) tests/unit
 
-integration: venv ## Integration tests: real ansible-playbook and SDKs against the sandbox simulators
+integration: venv collections ## Integration tests: real ansible-playbook and SDKs against the sandbox simulators
 	$(PYTEST) tests/integration
 
-test: lint sanity unit integration ## Everything CI runs
+molecule: venv collections ## The host role on local systemd containers (podman, runc, debootstrap: see .ci/run)
+	image=$$(tools/molecule_image.sh); BF_MOLECULE_IMAGE=$$image $(BIN)/molecule test --scenario-name host
+
+test: lint sanity unit integration molecule ## Everything CI runs
 
 bench: venv ## Benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks
