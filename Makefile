@@ -23,9 +23,10 @@ PYTEST := $(BIN)/pytest
 # `make collections`, and this checkout as boltfoundry.infra: ansible-lint and
 # molecule find them here.
 COLLECTIONS := $(abspath .collections)
-lint molecule: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)/self:$(COLLECTIONS)/bundled
+lint molecule sandbox sandbox-down: export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)/self:$(COLLECTIONS)/bundled
+SANDBOX_ENV := .sandbox/endpoints.env
 
-.PHONY: help venv lock collections lint sanity unit integration molecule test bench clean
+.PHONY: help venv lock collections lint sanity unit integration molecule test bench clean sandbox sandbox-down
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -67,6 +68,26 @@ molecule: venv collections ## The host role on local systemd containers (podman,
 	image=$$(tools/molecule_image.sh); BF_MOLECULE_IMAGE=$$image $(BIN)/molecule test --scenario-name host
 
 test: lint sanity unit integration molecule ## Everything CI runs
+
+# The main job offline, end to end, with no accounts: the simulators (left
+# running for `python -m sandbox status`), a local stand-in host for the server
+# (tools/standin), site.yml with inventories/sandbox. Idempotent: run it again
+# and site.yml changes nothing. Kamal there is a STAND-IN.
+sandbox: venv collections ## site.yml offline against the simulators, a stand-in host and a STAND-IN kamal
+	$(BIN)/python -m sandbox up
+	image=$$(tools/molecule_image.sh); set -a; . $(SANDBOX_ENV); set +a; \
+	  $(BIN)/ansible-playbook tools/standin/sandbox.yml -e standin_image=$$image; \
+	  $(BIN)/ansible-playbook playbooks/site.yml -i inventories/sandbox --diff
+	@echo
+	@echo "NOTE: kamal in the sandbox is a STAND-IN (tests/harness/kamal_standin), NOT Kamal: it checked the config and"
+	@echo "      secrets as Kamal reads them and recorded the deploy in .sandbox/standins/kamal/kamal-standin-state.json;"
+	@echo "      nothing was built, pushed or started. The server is the local container $$($(BIN)/python -m sandbox.standins | sed -n 's/^BF_SANDBOX_STANDIN=//p')."
+	$(BIN)/python -m sandbox status
+
+sandbox-down: venv collections ## Remove make sandbox's stand-in host (container, loop device) and stop the simulators
+	set -a; eval "$$($(BIN)/python -m sandbox.standins)"; set +a; \
+	  $(BIN)/ansible-playbook tools/standin/sandbox.yml -e standin_state=absent
+	$(BIN)/python -m sandbox down
 
 bench: venv ## Benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks

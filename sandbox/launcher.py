@@ -45,12 +45,15 @@ class Simulator:
     several print ``<name> <url>`` lines. ``env`` values are ``str.format``
     templates over ``url`` (the only or first endpoint), ``urls`` (by name)
     and ``module`` (the imported simulator package, for its sandbox tokens).
+    ``args`` are more command-line arguments, templates over ``directory``
+    (the sandbox folder).
     """
 
     name: str
     module: str
     env: dict[str, str]
     endpoints: tuple[str, ...] = ("api",)
+    args: tuple[str, ...] = ()
 
     def env_lines(self, urls: dict[str, str]) -> dict[str, str]:
         module = importlib.import_module(self.module)
@@ -62,6 +65,8 @@ SIMULATORS: tuple[Simulator, ...] = (
     Simulator(
         name="hcloud",
         module="sandbox.hcloud",
+        # Attached volumes appear there for the stand-in host of make sandbox (sandbox/standins.py).
+        args=("--device-links", "{directory}/standins/devices"),
         env={
             "HCLOUD_ENDPOINT": "{url}/v1",
             "HCLOUD_TOKEN": "{module.SANDBOX_TOKENS[production]}",
@@ -105,6 +110,7 @@ class FileWorld:
     name: str
     module: str
     prepare: str
+    note: str = ""
 
     def env_lines(self, directory: Path) -> dict[str, str]:
         function = getattr(importlib.import_module(self.module), self.prepare)
@@ -113,7 +119,17 @@ class FileWorld:
 
 # 1Password's SDK talks to a native core in-process, not over HTTP: the
 # simulated core reads and writes a vault file the plugins are pointed at.
-FILE_WORLDS: tuple[FileWorld, ...] = (FileWorld(name="onepassword", module="sandbox.onepassword.demo", prepare="prepare"),)
+FILE_WORLDS: tuple[FileWorld, ...] = (
+    FileWorld(name="onepassword", module="sandbox.onepassword.demo", prepare="prepare"),
+    # What make sandbox deploys with and to: an app checkout, a deploy key, the
+    # STAND-IN kamal and the names of the stand-in host (sandbox/standins.py).
+    FileWorld(
+        name="standins",
+        module="sandbox.standins",
+        prepare="prepare",
+        note="kamal here is a STAND-IN (tests/harness/kamal_standin), NOT Kamal: a deploy is recorded, nothing is built or started",
+    ),
+)
 
 
 @dataclass
@@ -172,6 +188,7 @@ def _start(simulator: Simulator, directory: Path, idle_exit: float) -> Running:
         str(directory / f"{simulator.name}.json"),
         "--idle-exit",
         str(idle_exit),
+        *(arg.format(directory=directory) for arg in simulator.args),
     ]
     with open(out_path, "w", encoding="utf-8") as out, open(directory / f"{simulator.name}.log", "a", encoding="utf-8") as log:
         # Its own session: the simulator outlives this command and a Ctrl-C in the terminal.
@@ -276,6 +293,8 @@ def up(
     for world in file_worlds:
         worlds[world.name] = world.env_lines(directory)
         out.write(f"{world.name:<11} ready    (no process) {directory / world.name}\n")
+        if world.note:
+            out.write(f"{'':<11} {world.note}\n")
     env = _write_env(directory, running, simulators, worlds)
     out.write(f"wrote {env} (load it with: set -a; . {env}; set +a)\n")
     return 0

@@ -9,6 +9,7 @@ from sandbox.common.clock import SimClock
 from sandbox.common.server import Request, Response, Service
 from sandbox.hcloud import actions, admin, catalog, firewalls, floating_ips, primary_ips, server_actions, servers, ssh_keys, volumes
 from sandbox.hcloud.calls import Call, Route
+from sandbox.hcloud.devices import DeviceLinks
 from sandbox.hcloud.errors import ApiError, error_response, fault_error
 from sandbox.hcloud.ratelimit import RateBudget
 from sandbox.hcloud.world import KINDS, Project, World
@@ -68,8 +69,12 @@ class HcloudService(Service):
         *,
         speed: float | None = None,
         durations: dict[str, float] | None = None,
+        device_links: str | None = None,
     ) -> None:
-        """``tokens`` maps project name to token (default ``SANDBOX_TOKENS``); ``speed`` scales simulated time."""
+        """``tokens`` maps project name to token (default ``SANDBOX_TOKENS``); ``speed`` scales simulated time.
+
+        ``device_links`` names a folder where attached volumes appear as links for stand-in hosts (``devices.py``).
+        """
         self.tokens = dict(SANDBOX_TOKENS if tokens is None else tokens)
         self.speed_override = speed
         self.durations = {**actions.DEFAULT_DURATIONS, **(durations or {})}
@@ -77,6 +82,7 @@ class HcloudService(Service):
         self.anonymous = RateBudget()
         self._routes = _index(ROUTES)
         self._correlation = itertools.count(1)
+        self.devices = DeviceLinks(device_links) if device_links else None
 
     # -- the API -------------------------------------------------------------
     def handle(self, request: Request) -> Response:
@@ -91,6 +97,8 @@ class HcloudService(Service):
                 response = self._route(request, project)
             except ApiError as exc:
                 response = exc.response()
+            if self.devices is not None:
+                self.devices.sync(self.world)
         return self._decorate(response, budget)
 
     def _project(self, request: Request) -> Project | None:
