@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.harness.kamal_standin import install
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,9 +55,6 @@ def _deploy_key(directory: Path) -> Path:
 
 
 def _kamal(directory: Path) -> Path:
-    # Imported here: the stand-in lives with the tests, which the launcher does not need otherwise.
-    from tests.harness.kamal_standin import install
-
     executable = directory / "kamal"
     # Installing again would forget what was deployed (its state file): keep it.
     return executable if executable.exists() else install(directory).executable

@@ -25,6 +25,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils import hcloud_actions, hcloud_api, hcloud_errors
+from ansible_collections.boltfoundry.infra.plugins.module_utils.hcloud_labels import check_labels
 
 MANAGED_LABEL = "managed-by"
 MANAGED_VALUE = "boltfoundry.infra"
@@ -240,7 +241,10 @@ class HcloudResource(HcloudModule):
             if not self.owned(model) and self.params.get("adopt"):
                 return {**(model.labels or {}), MANAGED_LABEL: MANAGED_VALUE}
             return None
-        labels = {str(key): "" if value is None else str(value) for key, value in given.items()}
+        try:
+            labels = check_labels(given)
+        except ValueError as exc:
+            raise Refusal(str(exc)) from None
         if labels.get(MANAGED_LABEL, MANAGED_VALUE) != MANAGED_VALUE:
             raise Refusal(f"labels sets {MANAGED_LABEL}={labels[MANAGED_LABEL]}, but that label is this collection's own: it is always {MANAGED_VALUE}.")
         labels[MANAGED_LABEL] = MANAGED_VALUE
@@ -282,6 +286,8 @@ class HcloudResource(HcloudModule):
         self.guarded(self._run)
 
     def _run(self) -> None:
+        if self.params.get("labels") is not None and self.params.get("state", "present") == "present":
+            self.wanted_labels(None)  # bad labels stop the run before its first request
         model = self.read()
         before = self.view(model) if model is not None else None
         plan = self.plan(model)

@@ -44,7 +44,7 @@ class RunSummary:
 
     def add(self, role: Optional[str], task: str, status: str, changed: int) -> None:
         """One task result on one host: ``status`` is one of STATUSES except changed; ``changed`` counts what changed."""
-        entry = self.data["roles"].setdefault(role or NO_ROLE, {**{name: 0 for name in STATUSES}, "changed_tasks": {}})
+        entry = self.data["roles"].setdefault(role or NO_ROLE, {**dict.fromkeys(STATUSES, 0), "changed_tasks": {}})
         entry[status] += 1
         if status in ("failed", "unreachable"):
             self.data["failed"] += 1

@@ -18,9 +18,7 @@ def _project(value: str) -> tuple[str, str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=float, default=None, help="simulated seconds per wall-clock second (default 1, or the state file's)")
-    parser.add_argument(
-        "--device-links", metavar="DIR", default=None, help="keep links of attached volumes for stand-in hosts in DIR/<project>/<server name>"
-    )
+    parser.add_argument("--device-links", metavar="DIR", default=None, help="keep links of attached volumes for stand-in hosts in DIR/<project>/<server name>")
     parser.add_argument("--project", type=_project, action="append", default=[], metavar="NAME=TOKEN", help="an extra project and its token")
 
 

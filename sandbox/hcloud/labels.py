@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 
 _NAME = r"[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?"
 _LABEL_NAME = re.compile(rf"^{_NAME}$")
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+# DNS labels are 63 characters at most (RFC 1123).
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 RESERVED_PREFIX = "hetzner.cloud/"
 
 Matcher = Callable[[Mapping[str, str]], bool]

@@ -7,7 +7,7 @@ import socket
 from tests.fixtures.hcloud import HcloudSim
 from tests.harness import AnsibleRunner
 from tests.integration.hcloud.conftest import make_server, public_key
-from tests.integration.hetzner.conftest import api_requests, run_module, tasks_play
+from tests.integration.hetzner.conftest import api_requests, run_module, task, tasks_play
 
 ALL_KINDS = ["servers", "volumes", "floating_ips", "ssh_keys", "firewalls"]
 
@@ -98,3 +98,29 @@ def test_actions_that_outlast_the_timeout_are_named(ansible: AnsibleRunner, hclo
     assert slow.msg.endswith("The actions go on at Hetzner: run again later (the module waits for them), or raise timeout.")
     done, _run = run_module(ansible, hcloud_sim, "hcloud_server", {**server, "timeout": 60})
     assert not done.changed and done["hcloud_server"]["status"] == "running"  # the next run found it and waited
+
+
+def test_labels_the_api_would_refuse_stop_a_module_before_its_first_request(ansible: AnsibleRunner, hcloud_sim: HcloudSim) -> None:
+    hcloud_sim.admin.reset_requests()
+    args = {"name": "deploy", "public_key": public_key(1), "labels": {"environment": "prod eu"}}
+    refused, _run = run_module(ansible, hcloud_sim, "hcloud_ssh_key", args)
+    assert refused.failed
+    assert refused.msg == (
+        "labels: the value 'prod eu' of the key 'environment' is not a valid label value "
+        "(empty, or 63 characters at most, a letter or digit at both ends, and only letters, digits, dashes, underscores and dots)."
+    )
+    assert api_requests(hcloud_sim) == []
+
+
+def test_the_label_selector_filter_finds_what_the_labels_name(ansible: AnsibleRunner, hcloud_sim: HcloudSim) -> None:
+    client = hcloud_sim.client()
+    client.ssh_keys.create(name="ours", public_key=public_key(1), labels={"managed-by": "boltfoundry.infra", "environment": "ci"})
+    client.ssh_keys.create(name="theirs", public_key=public_key(2), labels={"environment": "ci"})
+    selector = "{{ {'managed-by': 'boltfoundry.infra', 'environment': bf_environment} | boltfoundry.infra.hcloud_label_selector }}"
+    info = task("find", "hcloud_info", {"label_selector": selector, "kinds": ["ssh_keys"]}, vars={"bf_environment": "ci"})
+    run = ansible.playbook(tasks_play([info]), env=hcloud_sim.env()).assert_ok()
+    assert [key["name"] for key in run.task("find")["ssh_keys"]] == ["ours"]
+
+    bad = ansible.playbook(tasks_play([{**info, "vars": {"bf_environment": "ci/eu"}}]), env=hcloud_sim.env())
+    assert bad.rc != 0
+    assert "hcloud_label_selector's input: the value 'ci/eu' of the key 'environment' is not a valid label value" in bad.output

@@ -96,6 +96,7 @@ class SiteWorld:
 
 @pytest.fixture
 def site_world(
+    *,
     collections_path: str,
     hcloud_sim: HcloudSim,
     cloudflare_sim: CloudflareSim,

@@ -49,7 +49,7 @@ def test_plan_then_run_then_nothing_to_do(site_world: SiteWorld) -> None:
     assert env_file.stat().st_mode & 0o777 == 0o600
 
     # The run record: one object in the ci project's private bucket, names and counts only.
-    (key, record), = world.records().items()
+    ((key, record),) = world.records().items()
     assert key.startswith("runs/sandbox/") and key.endswith("-site.json")
     assert record["playbook"] == "site.yml" and record["environment"] == "sandbox" and record["check_mode"] is False
     assert record["collection_version"] == "0.1.0" and record["failed"] == 0

@@ -13,7 +13,9 @@ MODULE = "boltfoundry.infra.s3_object"
 RECORD = json.dumps({"playbook": "site.yml", "changed": 3}, indent=2)
 
 
-def put(ansible: AnsibleRunner, s3_sim: S3Sim, *, project: str = "ci", check: bool = False, diff: bool = False, **args: object) -> tuple[TaskResult, PlaybookRun]:
+def put(
+    ansible: AnsibleRunner, s3_sim: S3Sim, *, project: str = "ci", check: bool = False, diff: bool = False, **args: object
+) -> tuple[TaskResult, PlaybookRun]:
     keys = s3_sim.keys[project]
     task = {"bucket": "bft-run-records", "key": "runs/sandbox/one.json", "content": RECORD, "content_type": "application/json"}
     task.update({"endpoint_url": s3_sim.endpoints["hel1"], "access_key": keys["access_key"], "secret_key": keys["secret_key"], **args})
@@ -57,7 +59,9 @@ def test_other_content_is_replaced_or_refused(ansible: AnsibleRunner, s3_sim: S3
 
     refused, _run = put(ansible, s3_sim, content="{}", overwrite=False)
     assert refused.failed and requests(s3_sim, mutating=True) == 0
-    assert refused.msg == "The object runs/sandbox/one.json of the bucket bft-run-records exists with other content, and overwrite is false: it is never replaced."
+    assert refused.msg == (
+        "The object runs/sandbox/one.json of the bucket bft-run-records exists with other content, and overwrite is false: it is never replaced."
+    )
 
     plan, _run = put(ansible, s3_sim, content="{}", check=True, diff=True)
     assert plan.changed and plan["action"] == "replaced" and requests(s3_sim, mutating=True) == 0
@@ -84,7 +88,10 @@ def test_failures_are_one_sentence(ansible: AnsibleRunner, s3_sim: S3Sim) -> Non
 
     other_project, _run = put(ansible, s3_sim, bucket="bft-assets")
     assert other_project.failed and requests(s3_sim, mutating=True) == 0
-    assert other_project.msg.endswith("refused reading the object runs/sandbox/one.json of the bucket bft-assets (HTTP 403): the bucket belongs to another project or account, or the keys are wrong.")
+    assert other_project.msg.endswith(
+        "refused reading the object runs/sandbox/one.json of the bucket bft-assets (HTTP 403): the bucket belongs to another project or account,"
+        " or the keys are wrong."
+    )
 
     no_bucket, _run = put(ansible, s3_sim)
     assert no_bucket.failed

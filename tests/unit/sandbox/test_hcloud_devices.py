@@ -39,4 +39,3 @@ def test_an_attached_volume_appears_for_its_server_until_it_is_detached(hcloud_s
     client.servers.delete(server.server).wait_until_finished()
     client.volumes.get_by_id(volume.volume.id)  # any request lets the world catch up
     assert folder.is_dir() and links(folder) == {}  # emptied, not removed: a stand-in may have it mounted
-
