@@ -45,8 +45,8 @@ def check_labels(labels: Any, field: str = "labels") -> Dict[str, str]:
     if not isinstance(labels, Mapping):
         raise ValueError(f"{field} must be a dictionary of label keys and values, not {type(labels).__name__}.")
     checked: Dict[str, str] = {}
-    for key, value in labels.items():
-        key, value = str(key), "" if value is None else str(value)
+    for given_key, given_value in labels.items():
+        key, value = str(given_key), "" if given_value is None else str(given_value)
         problem = key_problem(key)
         if problem:
             raise ValueError(f"{field}: the key {key!r} {problem}.")
