@@ -34,8 +34,6 @@ import traceback
 import weakref
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from ansible_collections.boltfoundry.infra.plugins.module_utils.infra_secrets import INFRA_NAMES, INFRA_TAG  # noqa: F401 - re-exported for the modules
-
 try:
     from onepassword import (
         Client,
