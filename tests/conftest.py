@@ -18,25 +18,29 @@ from pathlib import Path
 import pytest
 
 from tests.harness import AnsibleRunner
+from tests.harness.required import unavailable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = sorted(f"tests.fixtures.{path.stem}" for path in (Path(__file__).parent / "fixtures").glob("*.py") if not path.name.startswith("_"))
 
-_COLLECTIONS_DIR = tempfile.mkdtemp(prefix="bf-collections-")
+# One temporary collections tree per test session, made when pytest starts.
+_SESSION: dict[str, str] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    link = Path(_COLLECTIONS_DIR, "ansible_collections", "boltfoundry", "infra")
+    collections = _SESSION["collections"] = tempfile.mkdtemp(prefix="bf-collections-")
+    link = Path(collections, "ansible_collections", "boltfoundry", "infra")
     link.parent.mkdir(parents=True, exist_ok=True)
     if not link.exists():
         link.symlink_to(REPO_ROOT, target_is_directory=True)
-    if _COLLECTIONS_DIR not in sys.path:
-        sys.path.insert(0, _COLLECTIONS_DIR)
+    if collections not in sys.path:
+        sys.path.insert(0, collections)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(_COLLECTIONS_DIR, ignore_errors=True)
+    if "collections" in _SESSION:
+        shutil.rmtree(_SESSION.pop("collections"), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +50,7 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def collections_path() -> str:
-    return _COLLECTIONS_DIR
+    return _SESSION["collections"]
 
 
 @pytest.fixture
@@ -60,7 +64,7 @@ def specs_dir() -> Path:
     """The published reference files (hcloud OpenAPI spec, Kamal reference); skip when absent."""
     value = os.environ.get("BF_SPECS_DIR", "")
     if not value or not Path(value).is_dir():
-        pytest.skip(
+        unavailable(
             "BF_SPECS_DIR is not set to the reference specs folder (the Makefile sets it when ../shared/specs exists); "
             "see docs/development.md for where the public files come from"
         )

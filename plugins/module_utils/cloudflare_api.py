@@ -103,11 +103,12 @@ def translate(exc: Exception, doing: str, retries: int, permission_hint: str = "
     failure = {"status": status, "codes": codes, "errors": body.get("errors") if isinstance(body, dict) else None}
     first = codes[0] if codes else None
     details = _api_messages(body)
-    if status == 401 or first in _BAD_TOKEN_CODES:
-        message = f"Cloudflare refused the API token while {doing} ({details}): check api_token or {TOKEN_ENV}."
-    elif status == 403:
+    if status == 403:
+        # 403 means a valid token without the permission, whatever the code (9109 says so too).
         hint = permission_hint or "give the token access to this zone"
         message = f"The API token is not allowed to do this while {doing} ({details}): {hint}."
+    elif status == 401 or first in _BAD_TOKEN_CODES:
+        message = f"Cloudflare refused the API token while {doing} ({details}): check api_token or {TOKEN_ENV}."
     elif status == 429:
         message = f"Cloudflare kept rate-limiting while {doing}, also after {retries} retries ({details or 'HTTP 429'}); wait a few minutes and run again."
     elif isinstance(status, int) and status >= 500:

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.boltfoundry.infra.plugins.module_utils.files import ensure_directory
+from ansible_collections.boltfoundry.infra.plugins.module_utils.files import FileWriteError, ensure_directory
+from ansible_collections.boltfoundry.infra.plugins.module_utils.infra_secrets import INFRA_NAMES
 
 MASK = "********"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -84,11 +85,40 @@ def default_log_path(app_dir: str, command: str) -> str:
     return os.path.join(app_dir, ".kamal", "logs", f"{command.replace(' ', '-')}-{stamp}.log")
 
 
-def run(argv: List[str], cwd: str, *, timeout: float, log_path: str, mask: Masker, env: Optional[Dict[str, str]] = None) -> Completed:
+def kamal_environment(base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The environment Kamal runs with: ours without the provisioning credentials.
+
+    Kamal reads its secrets from ``.kamal/secrets``; a hook or a tool it starts
+    that prints its environment must not find the infra tokens there, which
+    the output masking would not know to hide.
+    """
+    source = os.environ if base is None else base
+    return {name: value for name, value in source.items() if name not in INFRA_NAMES}
+
+
+def prepare_log(log_path: str) -> None:
+    """Make sure the log can be written before Kamal runs, so a bad path fails before a deploy, not after."""
+    try:
+        ensure_directory(os.path.dirname(os.path.abspath(log_path)), 0o700)
+        descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.fchmod(descriptor, 0o600)  # an existing log keeps unmasked lines at times: owner only
+        finally:
+            os.close(descriptor)
+    except FileWriteError as exc:
+        raise FileWriteError(f"log_path {log_path} cannot be written: {exc}") from None
+    except OSError as exc:
+        raise FileWriteError(f"log_path {log_path} cannot be written: {exc.strerror}") from None
+
+
+def run(argv: List[str], cwd: str, *, timeout: float, log_path: Optional[str], mask: Masker, env: Optional[Dict[str, str]] = None) -> Completed:
     """Run ``argv`` in ``cwd`` (stdout and stderr in order, in one stream); on timeout stop its whole process group.
 
-    The masked output is appended to ``log_path`` (mode 0600).
+    The masked output is appended to ``log_path`` (mode 0600) unless it is None
+    (check mode writes nothing). The environment never carries the infra tokens.
     """
+    if log_path is not None:
+        prepare_log(log_path)
     started = time.monotonic()
     process = subprocess.Popen(
         argv,
@@ -97,7 +127,7 @@ def run(argv: List[str], cwd: str, *, timeout: float, log_path: str, mask: Maske
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, so a timeout stops kamal's children too
-        env=env,
+        env=kamal_environment(env),
     )
     timed_out = False
     try:
@@ -108,7 +138,8 @@ def run(argv: List[str], cwd: str, *, timeout: float, log_path: str, mask: Maske
         raw, _ignored = process.communicate()
     output = strip_ansi(raw.decode("utf-8", errors="replace"))
     completed = Completed(argv, None if timed_out else process.returncode, output, timed_out, time.monotonic() - started)
-    _append_log(log_path, completed, mask)
+    if log_path is not None:
+        _append_log(log_path, completed, mask)
     return completed
 
 
@@ -131,7 +162,6 @@ def _stop_group(process: subprocess.Popen) -> None:
 
 
 def _append_log(log_path: str, completed: Completed, mask: Masker) -> None:
-    ensure_directory(os.path.dirname(os.path.abspath(log_path)), 0o700)
     descriptor = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     status = "timed out" if completed.timed_out else f"exit status {completed.rc}"
     stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

@@ -522,12 +522,31 @@ class _Validator:
             if len(hosts) > 1 and not custom:
                 self.error("", f"SSL is only supported on a single server unless you provide custom certificates, found {len(hosts)} servers for role {name}")
             names = proxy.get("hosts") or (str(proxy["host"]).split(",") if _truthy(proxy.get("host")) else [])
+            if not isinstance(names, list):
+                continue  # a wrong type, reported by the type check of proxy/hosts
             ssl_hosts.extend(str(host) for host in names if isinstance(host, (str, int)))
         duplicates = [host for host in dict.fromkeys(ssl_hosts) if ssl_hosts.count(host) > 1]
         if duplicates:
             self.error("", f"Different roles can't share the same host for SSL: {', '.join(duplicates)}")
 
     # -- beyond Kamal ----------------------------------------------------------------
+    def check_no_literal_credentials(self) -> None:
+        """Kamal accepts a literal registry password and raw SSH key data; we write deploy.yml 0644 and show it in diffs."""
+        registry = self.config.get("registry")
+        if isinstance(registry, Mapping) and isinstance(registry.get("password"), str) and not re.match(r"localhost[:$]", str(registry.get("server") or "")):
+            self.error(
+                "registry/password",
+                "must name a secret as a one-item list (e.g. [KAMAL_REGISTRY_PASSWORD]), not hold the password itself",
+                "a literal password would be written to config/deploy.yml and shown in diffs",
+            )
+        ssh = self.config.get("ssh")
+        if isinstance(ssh, Mapping) and _present(ssh.get("key_data")):
+            self.error(
+                "ssh/key_data",
+                "is not supported: it holds private keys in config/deploy.yml",
+                "give the key to ssh-agent or name a key file with ssh/keys",
+            )
+
     def check_image(self) -> None:
         image = self.config.get("image")
         registry = self.config.get("registry")
@@ -573,6 +592,7 @@ class _Validator:
         self.check_section("sshkit", schema.SSHKIT)
         self.check_whole()
         self.check_image()
+        self.check_no_literal_credentials()
         if secret_names is not None:
             self.check_secrets(secret_names, secrets_source)
         return self.problems

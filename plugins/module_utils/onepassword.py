@@ -61,22 +61,12 @@ else:
 INTEGRATION_NAME = "boltfoundry.infra"
 INTEGRATION_VERSION = "0.1.0"  # the collection's version (galaxy.yml); a test keeps them equal
 TOKEN_ENV = "OP_SERVICE_ACCOUNT_TOKEN"  # noqa: S105 - the variable's name, not a token
+
 SANDBOX_ENV = "BF_ONEPASSWORD_SANDBOX"
 SANDBOX_CORE_MODULE = "sandbox.onepassword.core"
 
 DEFAULT_TAG = "BF_PRIVATE_SECRET"
 DEFAULT_FIELD = "password"
-INFRA_TAG = "BF_INFRA_SECRET"
-# Provisioning credentials: never in the app's env file, whatever their tags say.
-INFRA_NAMES = (
-    "OP_SERVICE_ACCOUNT_TOKEN",
-    "HCLOUD_TOKEN",
-    "CLOUDFLARE_API_TOKEN",
-    "S3_ACCESS_KEY_ID",
-    "S3_SECRET_ACCESS_KEY",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-)
 MAX_BATCH = 50  # items.get_all refuses more
 
 # What 1Password's service account limits are, for the rate-limit sentence.

@@ -88,7 +88,9 @@ def translate(exc: Exception, doing: str, endpoint: str, bucket: str) -> S3Error
     if isinstance(exc, EndpointConnectionError):
         return S3Error(f"Could not reach the S3 endpoint {endpoint} while {doing}; check endpoint_url and location.")
     if isinstance(exc, BotoCoreError) or not isinstance(exc, ClientError):
-        return S3Error(f"The S3 request failed while {doing} at {endpoint}: {exc}.")
+        # botocore's messages can run over several lines (parameter validation): keep the first.
+        first_line = (str(exc).strip().splitlines() or [""])[0].rstrip(".:")
+        return S3Error(f"The S3 request failed while {doing} at {endpoint}: {type(exc).__name__}: {first_line}.")
     code = error_code(exc) or "unknown"
     response = getattr(exc, "response", None) or {}
     status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")

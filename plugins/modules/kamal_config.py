@@ -87,14 +87,26 @@ options:
     type: list
     elements: str
   infra_secrets:
-    description: Names that must never reach the app (cloud and DNS tokens); naming one in an env secret is an error.
+    description:
+      - Names that must never reach the app (the 1Password, Hetzner, Cloudflare and S3 credentials); naming one in an
+        env secret is an error.
+      - The default lists the provisioning credentials; give the full list when you change it.
     type: list
     elements: str
-    default: []
+    default:
+      - OP_SERVICE_ACCOUNT_TOKEN
+      - HCLOUD_TOKEN
+      - CLOUDFLARE_API_TOKEN
+      - S3_ACCESS_KEY_ID
+      - S3_SECRET_ACCESS_KEY
+      - AWS_ACCESS_KEY_ID
+      - AWS_SECRET_ACCESS_KEY
   secrets_file:
     description:
       - An env file holding the secret values, as written by P(boltfoundry.infra.onepassword_env#module) (any file
         written by the collection's dotenv renderer); other files are refused with the line at fault.
+      - In check mode a file that does not exist yet (an earlier task only planned it) is not an error when
+        O(secret_names) is given; the plan then checks the names and reports C(.kamal/secrets) as changing.
     type: path
   secrets:
     description: Secret values as NAME to value; added to (and overriding) those of O(secrets_file).
@@ -194,6 +206,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils import dotenv, files, kamal_render, kamal_validator
+from ansible_collections.boltfoundry.infra.plugins.module_utils.infra_secrets import INFRA_NAMES
 from ansible_collections.boltfoundry.infra.plugins.module_utils.kamal_schema import KAMAL_VERSION
 
 CONFIG_RELATIVE = os.path.join("config", "deploy.yml")
@@ -208,6 +221,7 @@ class KamalConfig:
         self.config_path = os.path.join(self.app_dir, CONFIG_RELATIVE)
         self.secrets_path = os.path.join(self.app_dir, SECRETS_RELATIVE)
         self.result = {"changed": False, "config_path": self.config_path, "secrets_path": self.secrets_path}
+        self.values_pending = False
 
     def fail(self, msg: str, **extra) -> None:
         self.module.fail_json(msg=msg, **self.result, **extra)
@@ -217,6 +231,12 @@ class KamalConfig:
         path = self.params["secrets_file"]
         if path:
             text = files.read_text(path)
+            if text is None and self.module.check_mode and self.params["secret_names"] is not None:
+                # In a check-mode run the secrets role only plans this file: the names are
+                # known, the values are not, so the plan checks names and says the file changes.
+                self.values_pending = True
+                self.module.warn(f"secrets_file {path} does not exist yet (check mode): secret names are checked, their values are not.")
+                return dict.fromkeys(self.params["secret_names"], "")
             if text is None:
                 self.fail(f"secrets_file {path} does not exist.")
             try:
@@ -284,7 +304,7 @@ class KamalConfig:
         except dotenv.DotenvParseError:
             old_secrets = None  # written by someone else: replaced whole, shown as new
         config_changed = old_config != config_text
-        secrets_changed = old_secrets_text != secrets_text or files.mode_of(self.secrets_path) != 0o600
+        secrets_changed = self.values_pending or old_secrets_text != secrets_text or files.mode_of(self.secrets_path) != 0o600
 
         if not self.module.check_mode:
             if config_changed:
@@ -327,7 +347,7 @@ def main() -> None:
             # Names of secrets, never values.
             "env_secret": {"type": "list", "elements": "str", "no_log": False},
             "secret_names": {"type": "list", "elements": "str", "no_log": False},
-            "infra_secrets": {"type": "list", "elements": "str", "default": [], "no_log": False},
+            "infra_secrets": {"type": "list", "elements": "str", "default": list(INFRA_NAMES), "no_log": False},
             "secrets_file": {"type": "path"},
             "secrets": {"type": "dict", "default": {}, "no_log": True},
             "extra": {"type": "dict", "default": {}},

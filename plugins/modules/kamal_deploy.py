@@ -66,7 +66,9 @@ options:
     type: int
     default: 1800
   log_path:
-    description: Where to append the full (masked) output. Defaults to C(<app_dir>/.kamal/logs/<command>-<UTC time>.log).
+    description:
+      - Where to append the full (masked) output, mode 0600. Defaults to C(<app_dir>/.kamal/logs/<command>-<UTC time>.log).
+      - Checked before Kamal runs. Check mode writes no log.
     type: path
   executable:
     description: The C(kamal) command, a name looked up on E(PATH) or a path.
@@ -119,7 +121,7 @@ version:
   sample: 3f2a9c1
 log_path:
   description: The log file holding the whole (masked) output.
-  returned: when Kamal ran
+  returned: when Kamal ran, not in check mode
   type: str
 stdout_lines:
   description: The last 200 lines of Kamal's output, secret values masked.
@@ -167,7 +169,8 @@ class KamalDeploy:
         self.result: dict = {"changed": False, "command": []}
         self.masking_problem = None
         self.mask = kamal_runner.Masker([])
-        self.log_path = self.params["log_path"] or kamal_runner.default_log_path(self.app_dir, self.params["command"])
+        # Check mode writes nothing, not even a log.
+        self.log_path = None if module.check_mode else self.params["log_path"] or kamal_runner.default_log_path(self.app_dir, self.params["command"])
 
     # -- plumbing ---------------------------------------------------------------
     def fail(self, msg: str, completed: kamal_runner.Completed | None = None) -> None:
@@ -176,7 +179,8 @@ class KamalDeploy:
         self.module.fail_json(msg=self.mask(msg), **self.result)
 
     def add_output(self, completed: kamal_runner.Completed) -> None:
-        self.result["log_path"] = self.log_path
+        if self.log_path:
+            self.result["log_path"] = self.log_path
         if self.masking_problem is None:
             self.result["stdout_lines"] = self.mask(completed.output).splitlines()[-TAIL_LINES:]
         seconds = kamal_runner.finished_seconds(completed.output)
@@ -211,7 +215,8 @@ class KamalDeploy:
                 self.masking_problem = f"{path} was not written by boltfoundry.infra ({exc}), so its values cannot be masked"
         self.mask = kamal_runner.Masker(values)
         if self.masking_problem:
-            self.module.warn(f"{self.masking_problem}; Kamal's output is only in {self.log_path}, unmasked lines are not returned.")
+            where = f"only in {self.log_path}" if self.log_path else "not kept (check mode)"
+            self.module.warn(f"{self.masking_problem}; Kamal's output is {where}, unmasked lines are not returned.")
 
     def kamal(self, *arguments: str) -> kamal_runner.Completed:
         argv = [self.executable(), *arguments]
@@ -230,7 +235,7 @@ class KamalDeploy:
     def explain(self, completed: kamal_runner.Completed, what: str) -> str:
         """One sentence for a failed Kamal run."""
         output = completed.output
-        log = f"full output in {self.log_path}"
+        log = f"full output in {self.log_path}" if self.log_path else "check mode keeps no log"
         if completed.timed_out:
             return (
                 f"kamal {what} did not finish within {self.params['timeout']} seconds and was stopped; "
@@ -384,7 +389,10 @@ def main() -> None:
         required_if=[("command", "rollback", ("version",))],
         supports_check_mode=True,
     )
-    KamalDeploy(module).run()
+    try:
+        KamalDeploy(module).run()
+    except files.FileWriteError as exc:
+        module.fail_json(msg=str(exc))
 
 
 if __name__ == "__main__":

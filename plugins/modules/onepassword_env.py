@@ -148,11 +148,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils.dotenv import DotenvError, DotenvParseError, check_name, parse, render
 from ansible_collections.boltfoundry.infra.plugins.module_utils.files import PRIVATE_MODE, FileWriteError, mode_of, read_text, write_atomic
+from ansible_collections.boltfoundry.infra.plugins.module_utils.infra_secrets import INFRA_NAMES, INFRA_TAG
 from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword import (
     DEFAULT_FIELD,
     DEFAULT_TAG,
-    INFRA_NAMES,
-    INFRA_TAG,
     OnePasswordError,
     field_value,
 )

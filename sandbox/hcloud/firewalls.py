@@ -17,7 +17,7 @@ from typing import Any
 from sandbox.common.clock import rfc3339
 from sandbox.common.server import Response
 from sandbox.hcloud import actions
-from sandbox.hcloud.calls import Call, Route, answer
+from sandbox.hcloud.calls import Call, Route, answer, update_record
 from sandbox.hcloud.errors import ApiError, invalid_input
 from sandbox.hcloud.inputs import Body, present
 from sandbox.hcloud.labels import SelectorError, parse_selector
@@ -264,16 +264,7 @@ def create_firewall(call: Call) -> Response:
 
 
 def update_firewall(call: Call) -> Response:
-    record = call.project.get("firewalls", call.id())
-    body = call.body()
-    name = body.string("name", min_len=1, max_len=128)
-    labels = body.labels()
-    body.check()
-    if name is not None:
-        call.project.require_unique_name("firewalls", name, record["id"])
-        record["name"] = name
-    if labels is not None:
-        record["labels"] = labels
+    record = update_record(call, "firewalls", max_len=128)
     return answer(200, {"firewall": render_with(call.project, record)})
 
 

@@ -9,17 +9,18 @@ Assignment changes take effect when their action ends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.common.clock import rfc3339
 from sandbox.common.server import Response
 from sandbox.hcloud import actions
 from sandbox.hcloud.addresses import dns_ptr_list, read_dns_ptr_change
-from sandbox.hcloud.calls import Call, Route, answer
+from sandbox.hcloud.calls import Call, Route, answer, update_record
 from sandbox.hcloud.catalog import LOCATION_BY_NAME
 from sandbox.hcloud.catalog import location as find_location
 from sandbox.hcloud.errors import ApiError, invalid_input
-from sandbox.hcloud.inputs import present
+from sandbox.hcloud.inputs import Body, present
 from sandbox.hcloud.pagination import list_answer, sort_choices
 from sandbox.hcloud.protection import change_protection_handler, require_unprotected
 from sandbox.hcloud.world import Project, World, label_filter
@@ -113,20 +114,12 @@ def create_floating_ip(call: Call) -> Response:
 
 
 def update_floating_ip(call: Call) -> Response:
-    record = call.project.get("floating_ips", call.id())
-    body = call.body()
-    name = body.string("name", min_len=1)
-    description = body.string("description", nullable=True)
-    labels = body.labels()
-    body.check()
-    if name is not None:
-        call.project.require_unique_name("floating_ips", name, record["id"])
-        record["name"] = name
-    if body.has("description"):
-        record["description"] = description
-    if labels is not None:
-        record["labels"] = labels
-    return answer(200, {"floating_ip": render(record)})
+    def description(body: Body) -> Callable[[dict[str, Any]], None]:
+        value = body.string("description", nullable=True)
+        given = body.has("description")
+        return lambda record: record.update(description=value) if given else None
+
+    return answer(200, {"floating_ip": render(update_record(call, "floating_ips", more=description))})
 
 
 def delete_floating_ip(call: Call) -> Response:

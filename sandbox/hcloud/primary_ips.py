@@ -7,17 +7,18 @@ server). Assigning and unassigning need the server to be off, as documented.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.common.clock import rfc3339
 from sandbox.common.server import Response
 from sandbox.hcloud import actions
 from sandbox.hcloud.addresses import dns_ptr_list, read_dns_ptr_change
-from sandbox.hcloud.calls import Call, Route, answer
+from sandbox.hcloud.calls import Call, Route, answer, update_record
 from sandbox.hcloud.catalog import LOCATION_BY_NAME
 from sandbox.hcloud.catalog import location as find_location
 from sandbox.hcloud.errors import ApiError, invalid_input
-from sandbox.hcloud.inputs import present
+from sandbox.hcloud.inputs import Body, present
 from sandbox.hcloud.pagination import list_answer, sort_choices
 from sandbox.hcloud.protection import change_protection_handler, require_unprotected
 from sandbox.hcloud.world import Project, World, label_filter
@@ -127,20 +128,11 @@ def create_primary_ip(call: Call) -> Response:
 
 
 def update_primary_ip(call: Call) -> Response:
-    record = call.project.get("primary_ips", call.id())
-    body = call.body()
-    name = body.string("name", min_len=1)
-    labels = body.labels()
-    auto_delete = body.boolean("auto_delete")
-    body.check()
-    if name is not None:
-        call.project.require_unique_name("primary_ips", name, record["id"])
-        record["name"] = name
-    if labels is not None:
-        record["labels"] = labels
-    if auto_delete is not None:
-        record["auto_delete"] = auto_delete
-    return answer(200, {"primary_ip": render(record)})
+    def auto_delete(body: Body) -> Callable[[dict[str, Any]], None]:
+        value = body.boolean("auto_delete")
+        return lambda record: record.update(auto_delete=value) if value is not None else None
+
+    return answer(200, {"primary_ip": render(update_record(call, "primary_ips", more=auto_delete))})
 
 
 def delete_primary_ip(call: Call) -> Response:

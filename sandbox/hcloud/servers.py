@@ -17,7 +17,7 @@ from sandbox.common.clock import rfc3339
 from sandbox.common.server import Response
 from sandbox.hcloud import actions, catalog, firewalls, primary_ips, ssh_keys, volumes
 from sandbox.hcloud.addresses import dns_ptr_list
-from sandbox.hcloud.calls import Call, Route, answer
+from sandbox.hcloud.calls import Call, Route, answer, update_record
 from sandbox.hcloud.errors import ApiError, invalid_input
 from sandbox.hcloud.inputs import Body, hostname_error, present, query_choices
 from sandbox.hcloud.pagination import list_answer, sort_choices
@@ -270,18 +270,7 @@ def get_server(call: Call) -> Response:
 
 
 def update_server(call: Call) -> Response:
-    record = call.project.get("servers", call.id())
-    body = call.body()
-    name = body.string("name", min_len=1)
-    labels = body.labels()
-    if name is not None and hostname_error(name):
-        body.error("name", str(hostname_error(name)))
-    body.check()
-    if name is not None:
-        call.project.require_unique_name("servers", name, record["id"])
-        record["name"] = name
-    if labels is not None:
-        record["labels"] = labels
+    record = update_record(call, "servers", name_error=hostname_error)
     return answer(200, {"server": render(call.project, record)})
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sandbox.common.clock import rfc3339
 from sandbox.common.server import Response
-from sandbox.hcloud.calls import Call, Route, answer
+from sandbox.hcloud.calls import Call, Route, answer, update_record
 from sandbox.hcloud.errors import invalid_input, uniqueness
 from sandbox.hcloud.inputs import present
 from sandbox.hcloud.pagination import list_answer, sort_choices
@@ -108,17 +108,7 @@ def create_ssh_key(call: Call) -> Response:
 
 
 def update_ssh_key(call: Call) -> Response:
-    record = call.project.get("ssh_keys", call.id())
-    body = call.body()
-    name = body.string("name", min_len=1)
-    labels = body.labels()
-    body.check()
-    if name is not None:
-        call.project.require_unique_name("ssh_keys", name, record["id"])
-        record["name"] = name
-    if labels is not None:
-        record["labels"] = labels
-    return answer(200, {"ssh_key": render(record)})
+    return answer(200, {"ssh_key": render(update_record(call, "ssh_keys"))})
 
 
 def delete_ssh_key(call: Call) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 from sandbox.common.clock import rfc3339
 from sandbox.common.server import Response
 from sandbox.hcloud import actions
-from sandbox.hcloud.calls import Call, Route, answer
+from sandbox.hcloud.calls import Call, Route, answer, update_record
 from sandbox.hcloud.catalog import LOCATION_BY_NAME
 from sandbox.hcloud.catalog import location as find_location
 from sandbox.hcloud.errors import ApiError, invalid_input
@@ -130,19 +130,7 @@ def create_volume(call: Call) -> Response:
 
 
 def update_volume(call: Call) -> Response:
-    record = call.project.get("volumes", call.id())
-    body = call.body()
-    name = body.string("name", min_len=1)
-    labels = body.labels()
-    if name is not None and volume_name_error(name):
-        body.error("name", str(volume_name_error(name)))
-    body.check()
-    if name is not None:
-        call.project.require_unique_name("volumes", name, record["id"])
-        record["name"] = name
-    if labels is not None:
-        record["labels"] = labels
-    return answer(200, {"volume": render(record)})
+    return answer(200, {"volume": render(update_record(call, "volumes", name_error=volume_name_error))})
 
 
 def delete_volume(call: Call) -> Response:

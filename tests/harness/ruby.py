@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from typing import Any
 
-import pytest
+from tests.harness.required import unavailable
 
 LOAD_LIKE_KAMAL = r"""
 require "erb"
@@ -44,7 +44,7 @@ STDOUT.write(JSON.dump(JSON.parse(STDIN.read).map { |value| value.dump[1..-2] })
 def ruby() -> str:
     found = shutil.which("ruby")
     if not found:
-        pytest.skip("ruby is not installed (apt-get install ruby; .ci/run installs it): it reads deploy.yml as Kamal does")
+        unavailable("ruby is not installed (apt-get install ruby; .ci/run installs it): it reads deploy.yml as Kamal does")
     return found
 
 

@@ -147,3 +147,19 @@ def test_a_folder_that_cannot_be_written_fails_in_one_sentence(ansible, tmp_path
     assert result.msg == f"cannot read {app / 'config' / 'deploy.yml'}: NotADirectoryError: Not a directory", result.msg
     assert "Traceback" not in run.output
     assert not (app / ".kamal" / "secrets").exists()
+
+
+def test_check_mode_plans_a_secrets_file_that_an_earlier_task_only_planned(ansible, tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    not_yet = tmp_path / "synced.env"  # the secrets role writes it for real only outside check mode
+    names = ["DATABASE_KEY", "HYPERDX_API_KEY", "KAMAL_REGISTRY_PASSWORD"]
+    planned, run = ansible.module(MODULE, arguments(app, secrets_file=str(not_yet), secret_names=names), check=True, diff=True)
+    assert planned.changed and not planned.failed, run.output
+    assert planned["env_secret"] == ["DATABASE_KEY", "HYPERDX_API_KEY"]
+    assert planned["secrets_changed"] is True
+    assert any("does not exist yet (check mode)" in warning for warning in planned.get("warnings", []))
+    assert not (app / "config").exists() and not (app / ".kamal").exists()
+
+    result, run = ansible.module(MODULE, arguments(app, secrets_file=str(not_yet), secret_names=names))
+    assert result.failed and result.msg == f"secrets_file {not_yet} does not exist.", run.output

@@ -179,3 +179,28 @@ def test_it_refuses_to_return_output_it_cannot_mask_and_names_a_missing_kamal(an
     assert "cannot be masked" in run.output
     assert kamal_standin.state()["commands_seen"] == ["op read op://vault/ghcr/token"]  # recorded by the stand-in, never run
     assert os.path.exists(result["log_path"])
+
+
+def test_check_mode_writes_no_log_and_kamal_never_sees_the_infra_tokens(ansible, kamal_standin, kamal_app: Path) -> None:
+    write_app_files(kamal_app)
+    infra = {"HCLOUD_TOKEN": "fake-hcloud-token-0000", "OP_SERVICE_ACCOUNT_TOKEN": "ops_fake-0000", "CLOUDFLARE_API_TOKEN": "fake-cf-0000"}
+    planned, run = ansible.module(MODULE, {"app_dir": str(kamal_app), "executable": str(kamal_standin.executable)}, check=True, env=infra)
+    assert planned.changed and not planned.failed, run.output
+    assert "log_path" not in planned.result
+    assert not (kamal_app / ".kamal" / "logs").exists()
+    result, run = ansible.module(MODULE, {"app_dir": str(kamal_app), "executable": str(kamal_standin.executable)}, env=infra)
+    assert result.changed and not result.failed, run.output
+    seen = {name for names in kamal_standin.environment_names() for name in names}
+    assert seen and not seen & set(infra), "Kamal was started with infra tokens in its environment"
+
+
+def test_a_log_path_that_cannot_be_written_fails_before_kamal_runs(ansible, kamal_standin, kamal_app: Path, tmp_path: Path) -> None:
+    write_app_files(kamal_app)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file")
+    log_path = blocker / "deploy.log"
+    result, run = run_deploy(ansible, kamal_standin, kamal_app, log_path=str(log_path))
+    assert result.failed, run.output
+    assert result.msg.startswith(f"log_path {log_path} cannot be written: "), result.msg
+    assert kamal_standin.calls() == []
+    assert "Traceback" not in run.output

@@ -59,6 +59,13 @@ def test_ci_environment_uses_the_ci_vault_and_token_input(ansible: AnsibleRunner
     assert parse(env_file.read_text()).values == op_sandbox.app_secrets("CI", infra=INFRA)
 
 
+def test_an_environment_without_a_vault_is_named(ansible: AnsibleRunner, op_sandbox: OnePasswordSandbox, tmp_path: Path) -> None:
+    run = ansible.playbook(role_play(secrets_environment="staging", secrets_env_file=str(tmp_path / "app.env")), env=op_sandbox.environment())
+    assert run.rc != 0
+    assert "secrets_environment staging has no vault in secrets_vaults (known: ci, production)" in run.output
+    assert op_sandbox.log() == []
+
+
 def test_inputs_are_validated_by_the_argument_spec(ansible: AnsibleRunner, op_sandbox: OnePasswordSandbox) -> None:
     run = ansible.playbook(role_play(secrets_environment="production", secrets_set=[{"value": "x"}]), env=op_sandbox.environment())
     assert run.rc != 0
@@ -71,7 +78,7 @@ def test_inputs_are_validated_by_the_argument_spec(ansible: AnsibleRunner, op_sa
 def test_the_kamal_role_deploys_what_the_secrets_role_synced(
     ansible: AnsibleRunner, op_sandbox: OnePasswordSandbox, kamal_standin, kamal_app: Path, tmp_path: Path
 ) -> None:
-    """The secrets role's env file and names fact, wired into the kamal role as the deploy playbook does (STAND-IN kamal)."""
+    """The kamal role reads what the secrets role synced by default; a first --check is a plan, not a failure (STAND-IN kamal)."""
     env_file = tmp_path / "production.env"
     plays = [
         {
@@ -89,19 +96,22 @@ def test_the_kamal_role_deploys_what_the_secrets_role_synced(
                         "kamal_image": "boltfoundry/bolt",
                         "kamal_floating_ip": "203.0.113.10",
                         "kamal_app_domain": "app.boltfoundry.test",
-                        "kamal_secret_names": "{{ secrets_app_secret_names }}",
-                        "kamal_secrets_file": str(env_file),
                         "kamal_executable": str(kamal_standin.executable),
                     },
                 },
             ],
         }
     ]
+    planned = ansible.playbook(plays, env=op_sandbox.environment(), check=True, diff=True).assert_ok()
+    assert planned.changed() > 0 and not env_file.exists() and not (kamal_app / ".kamal" / "secrets").exists()
+    assert kamal_standin.state()["hosts"] == {}
     run = ansible.playbook(plays, env=op_sandbox.environment()).assert_ok()
     app_secrets = op_sandbox.app_secrets("Production", infra=INFRA)
     environment = kamal_standin.state()["hosts"]["203.0.113.10"]["env"]
     expected = {name: value for name, value in app_secrets.items() if name != "KAMAL_REGISTRY_PASSWORD"}
     assert {name: environment[name] for name in expected} == expected  # hostile values arrive unchanged
     assert not set(environment) & {"HCLOUD_TOKEN", "CLOUDFLARE_API_TOKEN", "S3_SECRET_ACCESS_KEY", "KAMAL_REGISTRY_PASSWORD"}
-    leaked = [value for value in op_sandbox.all_values() if len(value) > 3 and value in run.output]
+    leaked = [value for value in op_sandbox.all_values() if len(value) > 3 and value in run.output + planned.output]
     assert leaked == []
+    again = ansible.playbook(plays, env=op_sandbox.environment()).assert_ok()
+    assert again.changed() == 0, again.output

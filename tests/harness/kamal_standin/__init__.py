@@ -64,6 +64,10 @@ class StandIn:
     def calls(self) -> list[list[str]]:
         return [call["argv"] for call in self.state()["calls"]]
 
+    def environment_names(self) -> list[list[str]]:
+        """For each call, the names of the environment variables the stand-in was started with."""
+        return [call["env_names"] for call in self.state()["calls"]]
+
 
 def install(directory: Path) -> StandIn:
     """Write the ``kamal`` stand-in and an empty state into ``directory``."""

@@ -383,7 +383,8 @@ def run(options: Options, state: dict[str, Any]) -> int:
 def main(argv: list[str], state_path: str) -> int:
     path = Path(state_path)
     state = json.loads(path.read_text())
-    state["calls"].append({"argv": list(argv), "cwd": os.getcwd()})
+    # The names (never values) of the environment Kamal was started with.
+    state["calls"].append({"argv": list(argv), "cwd": os.getcwd(), "env_names": sorted(os.environ)})
     path.write_text(json.dumps(state, indent=2))
     try:
         code = run(parse_arguments(argv), state)

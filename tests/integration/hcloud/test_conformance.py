@@ -14,6 +14,7 @@ from tests.fixtures import hcloud as fixtures
 from tests.fixtures.hcloud import ConformanceRecorder, HcloudSim
 from tests.harness import hcloud_spec
 from tests.harness.openapi import Exchange, SpecValidator
+from tests.harness.required import unavailable
 from tests.harness.sim import running
 from tests.integration.hcloud.conftest import public_key
 
@@ -22,7 +23,7 @@ from tests.integration.hcloud.conftest import public_key
 def validator(specs_dir: Path) -> SpecValidator:
     loaded = fixtures.SPEC.get()
     if loaded is None:
-        pytest.skip(f"{specs_dir / hcloud_spec.SPEC_FILE} is missing: {fixtures.SPEC.reason}")
+        unavailable(f"{specs_dir / hcloud_spec.SPEC_FILE} is missing: {fixtures.SPEC.reason}")
     return loaded
 
 

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from ansible_collections.boltfoundry.infra.plugins.module_utils import kamal_schema as schema
+from tests.harness.required import unavailable
 
 # Which example block of which file each of our fact tables restates.
 FACTS = {
@@ -55,7 +56,7 @@ SECTION_FILES = {
 def kamal_dir(specs_dir: Path) -> Path:
     directory = specs_dir / "kamal-2.12"
     if not directory.is_dir():
-        pytest.skip(f"{directory} is missing: it holds Kamal 2.12's lib/kamal/configuration/docs/*.yml (MIT, github.com/basecamp/kamal, tag v2.12.0)")
+        unavailable(f"{directory} is missing: it holds Kamal 2.12's lib/kamal/configuration/docs/*.yml (MIT, github.com/basecamp/kamal, tag v2.12.0)")
     return directory
 
 

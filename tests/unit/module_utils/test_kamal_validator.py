@@ -291,3 +291,22 @@ def test_secret_references_cover_every_place_kamal_reads_a_secret() -> None:
         ("accessories/db/registry/username", "REG_USER", False),
         ("accessories/db/registry/password", "REG_PASS", False),
     }
+
+
+def test_credentials_must_be_secrets_not_values_in_the_config() -> None:
+    literal = config(registry={"server": "ghcr.io", "username": "boltfoundry", "password": "ghp_LITERAL_secret_0000"})
+    found = problems(literal)
+    assert found == [
+        "registry/password: must name a secret as a one-item list (e.g. [KAMAL_REGISTRY_PASSWORD]), not hold the password itself "
+        "(a literal password would be written to config/deploy.yml and shown in diffs)"
+    ]
+    assert "ghp_LITERAL_secret_0000" not in found[0]
+    with_key = config(ssh={"user": "deploy", "key_data": ["-----BEGIN OPENSSH PRIVATE KEY-----"]})
+    assert [p for p in problems(with_key) if p.startswith("ssh/key_data")] == [
+        "ssh/key_data: is not supported: it holds private keys in config/deploy.yml (give the key to ssh-agent or name a key file with ssh/keys)"
+    ]
+
+
+def test_proxy_hosts_of_the_wrong_type_is_a_type_error_not_a_crash() -> None:
+    wrong = config(proxy={"hosts": 5, "ssl": True, "app_port": 8000})
+    assert any(p.startswith("proxy/hosts: should be") for p in problems(wrong)), problems(wrong)

@@ -14,6 +14,7 @@ from ansible_collections.boltfoundry.infra.plugins.module_utils.s3_api import (
     endpoint_for,
     normalize_policy,
     public_read_policy,
+    translate,
 )
 
 
@@ -59,3 +60,14 @@ def test_bucket_names_s3_refuses_are_refused_first(name: str) -> None:
 def test_good_names_pass() -> None:
     assert check_names("bft-assets", "hel1") is None
     assert check_names("bft-assets", "HEL1") is not None
+
+
+def test_a_botocore_error_of_several_lines_becomes_one_sentence() -> None:
+    from botocore.exceptions import ParamValidationError
+
+    error = ParamValidationError(report="Invalid type for parameter Bucket, value: 5, type: <class 'int'>\nInvalid length for parameter Key")
+    message = str(translate(error, "creating bucket bft-assets", "https://hel1.your-objectstorage.com", "bft-assets"))
+    assert "\n" not in message
+    assert message == (
+        "The S3 request failed while creating bucket bft-assets at https://hel1.your-objectstorage.com: ParamValidationError: Parameter validation failed."
+    )

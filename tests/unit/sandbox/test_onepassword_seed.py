@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ansible_collections.boltfoundry.infra.plugins.module_utils.infra_secrets import INFRA_NAMES
 from ansible_collections.boltfoundry.infra.plugins.module_utils.kamal_render import container_travel_problem
-from ansible_collections.boltfoundry.infra.plugins.module_utils.onepassword import INFRA_NAMES
 from sandbox.cloudflare import SANDBOX_TOKENS as CLOUDFLARE_TOKENS
 from sandbox.hcloud import SANDBOX_TOKENS as HCLOUD_TOKENS
 from sandbox.onepassword import SEED_VAULT
