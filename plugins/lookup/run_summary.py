@@ -36,6 +36,10 @@ _raw:
       description: The file name of the playbook the run was started with.
       type: str
       sample: site.yml
+    run_id:
+      description: A random identifier of this run (twelve hex digits).
+      type: str
+      sample: 3f9c2a7b1d04
     started:
       description: When the run started, UTC.
       type: str

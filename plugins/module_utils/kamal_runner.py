@@ -25,6 +25,8 @@ from ansible_collections.boltfoundry.infra.plugins.module_utils.files import Fil
 from ansible_collections.boltfoundry.infra.plugins.module_utils.infra_secrets import INFRA_NAMES
 
 MASK = "********"
+# Any 1Password service account token (the environment's, the CI vault's for run records, ...).
+_OP_TOKEN = re.compile(r"^OP_\w*SERVICE_ACCOUNT_TOKEN$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ERROR = re.compile(r"^\s*ERROR \((?P<kind>[\w:]+)\): (?P<message>.*)", re.MULTILINE | re.DOTALL)
 _RUNNING = re.compile(r"^\s*(?:INFO|DEBUG)\s+\[(?P<uuid>\w+)\] Running (?P<command>.*?) (?:on |as \S+@)(?P<host>\S+)\s*$", re.MULTILINE)
@@ -93,7 +95,7 @@ def kamal_environment(base: Optional[Mapping[str, str]] = None) -> Dict[str, str
     the output masking would not know to hide.
     """
     source = os.environ if base is None else base
-    return {name: value for name, value in source.items() if name not in INFRA_NAMES}
+    return {name: value for name, value in source.items() if name not in INFRA_NAMES and not _OP_TOKEN.match(name)}
 
 
 def prepare_log(log_path: str) -> None:

@@ -16,6 +16,10 @@ description:
   - The failures users meet are reported in one sentence - deploy lock held (by whom, since when and why),
     registry login refused, health check failed, no git repository and no version - and any other Kamal error
     with Kamal's own message.
+  - Kamal runs without the provisioning credentials in its environment (the infra-only names of
+    P(boltfoundry.infra.kamal_config#module)'s O(boltfoundry.infra.kamal_config#module:infra_secrets) default) and
+    without any 1Password service account token (C(OP_*SERVICE_ACCOUNT_TOKEN)), so a hook that prints its
+    environment shows none of them.
   - A deploy is skipped (C(changed=false)) when every app host already runs the requested version, unless
     O(force=true).
   - In check mode it runs only Kamal's read-only commands - C(kamal config) (which checks the configuration

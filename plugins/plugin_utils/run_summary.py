@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import tempfile
+import uuid
 from typing import Any, Dict, List, Optional
 
 FILE_NAME = "boltfoundry-run-summary.json"
@@ -35,6 +36,8 @@ class RunSummary:
     def __init__(self, playbook: str, check_mode: bool) -> None:
         self.data: Dict[str, Any] = {
             "playbook": playbook,
+            # Tells apart two runs that start in the same second (the record's key has both).
+            "run_id": uuid.uuid4().hex[:12],
             "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "check_mode": check_mode,
             "changed": 0,

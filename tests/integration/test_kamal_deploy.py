@@ -183,7 +183,12 @@ def test_it_refuses_to_return_output_it_cannot_mask_and_names_a_missing_kamal(an
 
 def test_check_mode_writes_no_log_and_kamal_never_sees_the_infra_tokens(ansible, kamal_standin, kamal_app: Path) -> None:
     write_app_files(kamal_app)
-    infra = {"HCLOUD_TOKEN": "fake-hcloud-token-0000", "OP_SERVICE_ACCOUNT_TOKEN": "ops_fake-0000", "CLOUDFLARE_API_TOKEN": "fake-cf-0000"}
+    infra = {
+        "HCLOUD_TOKEN": "fake-hcloud-token-0000",
+        "OP_SERVICE_ACCOUNT_TOKEN": "ops_fake-0000",
+        "OP_CI_SERVICE_ACCOUNT_TOKEN": "ops_fake-ci-0000",
+        "CLOUDFLARE_API_TOKEN": "fake-cf-0000",
+    }
     planned, run = ansible.module(MODULE, {"app_dir": str(kamal_app), "executable": str(kamal_standin.executable)}, check=True, env=infra)
     assert planned.changed and not planned.failed, run.output
     assert "log_path" not in planned.result

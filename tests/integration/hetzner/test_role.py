@@ -138,3 +138,26 @@ def test_in_a_play_of_several_hosts_the_role_runs_once_on_the_controller_with_th
     assert {result.host for result in run.tasks if result.task == SERVER} == {"app1"}  # once, for the play
     assert run.task("host facts").host == NAME
     no_secret_in(run, hcloud_sim)
+
+
+def test_the_teardown_plan_fails_where_the_teardown_would(ansible: AnsibleRunner, hcloud_sim: HcloudSim) -> None:
+    env, client = hcloud_sim.env(), hcloud_sim.client()
+    ansible.playbook(role_play(hetzner_protection=False), env=env).assert_ok()
+
+    # The server's deletion frees its own volume and firewall: the plan deletes all five and writes nothing.
+    hcloud_sim.admin.reset_requests()
+    plan = ansible.playbook(role_play(hetzner_state="absent"), env=env, check=True, diff=True).assert_ok()
+    assert plan.changed() == 5 and writes(hcloud_sim) == []
+
+    # The volume now hangs on another server: deleting ours does not free it, so the plan refuses as the run would.
+    other = make_server(client, "other")
+    volume = client.volumes.get_all()[0]
+    volume.detach().wait_until_finished()
+    volume.attach(other).wait_until_finished()
+    hcloud_sim.admin.reset_requests()
+    planned = ansible.playbook(role_play(hetzner_state="absent"), env=env, check=True)
+    run = ansible.playbook(role_play(hetzner_state="absent"), env=env)
+    for attempt in (planned, run):
+        failure = attempt.task("boltfoundry.infra.hetzner : Volume absent")
+        assert failure.failed and "attached" in failure.msg, failure.msg
+    assert client.volumes.get_all()[0].server.id == other.id

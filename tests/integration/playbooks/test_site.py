@@ -3,6 +3,8 @@ changes nothing and sends no write, nothing secret is printed (also at -vvvv), a
 
 from __future__ import annotations
 
+import re
+
 from tests.integration.playbooks.conftest import RECORDS_BUCKET, SiteWorld
 
 NO_WRITES = {"hcloud": 0, "cloudflare": 0, "s3": 0, "onepassword": 0}
@@ -21,7 +23,7 @@ def test_plan_then_run_then_nothing_to_do(site_world: SiteWorld) -> None:
     assert plan.task("boltfoundry.infra.object_storage : Run records bucket (ci project, private)").changed
     # Before the first run the floating IP has no address: DNS and Kamal say what they will do.
     assert plan.task("DNS records, once the floating IP exists").changed
-    assert plan.task("Write the Kamal config and deploy, once the secrets are synced").changed
+    assert plan.task("Write the Kamal config and deploy, once the floating IP exists").changed
     planned_record = plan.task("Run record | write it to the ci project's bucket")
     assert planned_record.changed and '"playbook": "site.yml"' in planned_record["diff"]["after"]
     assert '"check_mode": true' in planned_record["diff"]["after"]
@@ -50,7 +52,8 @@ def test_plan_then_run_then_nothing_to_do(site_world: SiteWorld) -> None:
 
     # The run record: one object in the ci project's private bucket, names and counts only.
     ((key, record),) = world.records().items()
-    assert key.startswith("runs/sandbox/") and key.endswith("-site.json")
+    assert re.fullmatch(r"runs/sandbox/\d{4}-\d\d-\d\dT\d{6}Z-site-[0-9a-f]{12}\.json", key), key
+    assert key.endswith(f"-{record['run_id']}.json")
     assert record["playbook"] == "site.yml" and record["environment"] == "sandbox" and record["check_mode"] is False
     assert record["collection_version"] == "0.1.0" and record["failed"] == 0
     assert set(record["roles"]) >= {"hetzner", "object_storage", "dns", "secrets", "kamal"}

@@ -44,7 +44,7 @@ def test_protection_then_teardown(site_world: SiteWorld) -> None:
     )
     assert [(r.type, r.name) for r in dns.list(zone_id=zone).result] == [("A", "mail.boltfoundry.test")]
     assert {b["Name"] for b in world.s3.client("production").list_buckets()["Buckets"]} == {"bft-assets"}
-    teardown_records = {key: record for key, record in world.records().items() if key.endswith("-teardown.json")}
+    teardown_records = {key: record for key, record in world.records().items() if "-teardown-" in key}
     ((_key, record),) = teardown_records.items()
     assert record["playbook"] == "teardown.yml" and record["roles"]["hetzner"]["changed"] == 5
     assert record["roles"]["dns"]["changed_tasks"] == {"DNS records of sandbox": 2}
