@@ -14,7 +14,7 @@ description:
   - The object carries its content's SHA-256 as user metadata (C(x-amz-meta-sha256)), which is what a later run compares;
     an object without it (written by something else) is compared by its ETag, the MD5 of a single-part upload.
   - With O(overwrite=false) an object that holds other content is never replaced; the task fails saying so. Run records
-    are written this way, so that history is never rewritten. The check is the HEAD before the write: two writers of
+    are written this way, so that history is never rewritten. The check is the HEAD before the write, so two writers of
     the same key at the same moment are not told apart (no conditional write is sent, since Hetzner's support for
     C(If-None-Match) is not confirmed), which is why run records carry a random run id in their key.
   - One run with nothing to do costs one request (a HEAD of the object); a write costs one more.
