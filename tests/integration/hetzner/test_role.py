@@ -149,7 +149,8 @@ def test_the_teardown_plan_fails_where_the_teardown_would(ansible: AnsibleRunner
     plan = ansible.playbook(role_play(hetzner_state="absent"), env=env, check=True, diff=True).assert_ok()
     assert plan.changed() == 5 and writes(hcloud_sim) == []
 
-    # The volume now hangs on another server: deleting ours does not free it, so the plan refuses as the run would.
+    # The volume now hangs on another server: deleting ours does not free it, so the plan and the run both stop
+    # before anything is deleted (not after the server is gone).
     other = make_server(client, "other")
     volume = client.volumes.get_all()[0]
     volume.detach().wait_until_finished()
@@ -158,6 +159,13 @@ def test_the_teardown_plan_fails_where_the_teardown_would(ansible: AnsibleRunner
     planned = ansible.playbook(role_play(hetzner_state="absent"), env=env, check=True)
     run = ansible.playbook(role_play(hetzner_state="absent"), env=env)
     for attempt in (planned, run):
-        failure = attempt.task("boltfoundry.infra.hetzner : Volume absent")
-        assert failure.failed and "attached" in failure.msg, failure.msg
-    assert client.volumes.get_all()[0].server.id == other.id
+        failure = attempt.task("boltfoundry.infra.hetzner : Check that the teardown can finish once it starts")
+        assert failure.failed and failure.msg == (
+            f"Nothing was deleted: volume 'boltfoundry-com-data' is attached to server {other.id}, which this teardown keeps (hetzner_force=true detaches it)."
+        )
+    assert writes(hcloud_sim) == []
+    assert client.servers.get_by_name(NAME) is not None and client.volumes.get_all()[0].server.id == other.id
+
+    # Forced, it detaches the volume from the other server and deletes everything the role made.
+    forced = ansible.playbook(role_play(hetzner_state="absent", hetzner_force=True), env=env).assert_ok()
+    assert forced.changed() == 5 and client.volumes.get_all() == [] and [s.name for s in client.servers.get_all()] == ["other"]
