@@ -127,7 +127,19 @@ def test_the_role_plans_creates_rests_changes_refuses_and_tears_down(ansible: An
     assert [s.name for s in client.servers.get_all()] == ["other"]
     assert client.volumes.get_all() == [] and client.floating_ips.get_all() == []
     assert client.ssh_keys.get_all() == [] and client.firewalls.get_all() == []
+    admin.reset_requests()
     assert ansible.playbook(role_play(hetzner_state="absent"), env=env).assert_ok().changed() == 0
+    # Nothing left: the three reads before the teardown, then one per resource; no write.
+    assert api_requests(hcloud_sim) == [
+        ("GET", "/v1/servers"),
+        ("GET", "/v1/volumes"),
+        ("GET", "/v1/firewalls"),
+        ("GET", "/v1/servers"),
+        ("GET", "/v1/volumes"),
+        ("GET", "/v1/floating_ips"),
+        ("GET", "/v1/firewalls"),
+        ("GET", "/v1/ssh_keys"),
+    ]
 
 
 def test_in_a_play_of_several_hosts_the_role_runs_once_on_the_controller_with_the_token_as_a_variable(ansible: AnsibleRunner, hcloud_sim: HcloudSim) -> None:
